@@ -1,0 +1,33 @@
+# GIPCKit — build, test and demo. Every target installs what it needs (idempotently) on a fresh machine.
+
+SWIFT ?= swift
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
+
+.PHONY: deps build test demo format clean
+
+deps:
+	@pkg-config --exists msgpack 2>/dev/null || { \
+		echo "installing libmsgpack-dev"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmsgpack-dev pkg-config; }
+	@$(PYTHON) -c 'import msgpack' 2>/dev/null || { \
+		echo "installing python msgpack"; \
+		$(PYTHON) -m pip install --quiet --disable-pip-version-check 'msgpack>=1.0,<2'; }
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+test: deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build
+
+demo: deps
+	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
+	$$($(SWIFT) build -c release --show-bin-path)/gipc demo
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

@@ -1,0 +1,45 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "GIPCKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "GIPCKit", targets: ["GIPCKit"]),
+        .library(name: "GIPCTransport", targets: ["GIPCTransport"]),
+        .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
+        .executable(name: "gipc", targets: ["gipc"]),
+    ],
+    targets: [
+        // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).
+        .systemLibrary(
+            name: "CMsgPack",
+            path: "Sources/CMsgPack",
+            pkgConfig: "msgpack",
+            providers: [.apt(["libmsgpack-dev"]), .brew(["msgpack"])]
+        ),
+        // What Glibc does not expose: epoll, eventfd, pipe2, F_SETPIPE_SZ, pidfd, closefrom file actions.
+        .target(name: "CGIPCSystem", path: "Sources/CSystem"),
+        .target(name: "GIPCTransport", dependencies: ["CGIPCSystem"], path: "Sources/Transport"),
+        .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
+        .target(
+            name: "GIPCKit",
+            dependencies: ["GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
+            path: "Sources/GIPCKit"
+        ),
+        .executableTarget(name: "gipc", dependencies: ["GIPCKit"], path: "Sources/gipc"),
+        .testTarget(name: "GIPCTransportTests", dependencies: ["GIPCTransport"], path: "Tests/TransportTests"),
+        .testTarget(name: "GIPCCodecsTests", dependencies: ["GIPCCodecs"], path: "Tests/CodecsTests"),
+        .testTarget(name: "GIPCKitTests", dependencies: ["GIPCKit"], path: "Tests/GIPCKitTests"),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

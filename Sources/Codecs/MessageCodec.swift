@@ -1,0 +1,2 @@
+/// Placeholder until the codecs land.
+enum CodecsModule {}

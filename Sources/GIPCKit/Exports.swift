@@ -1,0 +1,2 @@
+@_exported public import GIPCCodecs
+@_exported public import GIPCTransport
