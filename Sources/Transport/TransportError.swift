@@ -32,6 +32,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         public static let timedOut = Code("timedOut")
         /// The pipe end was closed (or handed to another process) before or during the call.
         public static let closed = Code("closed")
+        /// The pipe end was handed to a child process and can no longer be used here.
+        public static let transferred = Code("transferred")
         /// `close()` was called while another task was inside an operation on the same pipe end.
         public static let locked = Code("locked")
         /// An earlier error left the stream in a state that can no longer be trusted.

@@ -23,6 +23,9 @@ int gipc_get_pipe_size(int fd);
 /// Monotonic clock in nanoseconds.
 int64_t gipc_monotonic_nanos(void);
 
+/// Names the calling thread (shown by ps, top and debuggers).
+void gipc_set_thread_name(const char *name);
+
 /// Ignores SIGPIPE for the whole process.
 void gipc_ignore_sigpipe(void);
 

@@ -1,0 +1,34 @@
+import CGIPCSystem
+
+/// A point on the monotonic clock (CLOCK_MONOTONIC) after which an operation gives up.
+///
+/// Internal: public API takes `Duration` timeouts and turns them into a deadline once, at the start of the call,
+/// so that waiting for a lock and waiting for readiness share one budget.
+package struct Deadline: Sendable, Comparable {
+    /// Nanoseconds on the monotonic clock.
+    package let nanoseconds: Int64
+
+    package init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    /// The current time on the monotonic clock.
+    package static var now: Deadline { Deadline(nanoseconds: gipc_monotonic_nanos()) }
+
+    /// A deadline `timeout` from now, or `nil` (no deadline) when `timeout` is `nil`.
+    /// Negative timeouts mean "already expired"; absurdly long ones saturate.
+    package static func after(_ timeout: Duration?) -> Deadline? {
+        guard let timeout else { return nil }
+        let (seconds, attoseconds) = timeout.components
+        let (secondNanos, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let fraction = attoseconds / 1_000_000_000
+        let (total, overflow2) = secondNanos.addingReportingOverflow(fraction)
+        let now = gipc_monotonic_nanos()
+        if overflow1 || overflow2 { return Deadline(nanoseconds: seconds < 0 ? now : Int64.max) }
+        let (sum, overflow3) = now.addingReportingOverflow(total)
+        return Deadline(nanoseconds: overflow3 ? Int64.max : sum)
+    }
+
+    /// Whether the deadline has passed.
+    package var hasPassed: Bool { gipc_monotonic_nanos() >= nanoseconds }
+
+    package static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+}

@@ -1,0 +1,59 @@
+/// A first-in first-out queue over an array with a moving head; amortised O(1) at both ends.
+///
+/// Small on purpose: the waiter queues of locks hold a handful of entries, and removal from the middle
+/// (a waiter that timed out or was cancelled) is a linear scan that leaves a hole the head skips.
+struct FIFOQueue<Element> {
+    private var storage: [Element?] = []
+    private var head = 0
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func append(_ element: Element) {
+        storage.append(element)
+        count += 1
+    }
+
+    mutating func popFirst() -> Element? {
+        skipHoles()
+        guard head < storage.count, let element = storage[head] else { return nil }
+        storage[head] = nil
+        head += 1
+        count -= 1
+        skipHoles()
+        return element
+    }
+
+    /// Removes and returns the first element that matches `predicate`.
+    mutating func remove(where predicate: (Element) -> Bool) -> Element? {
+        for index in head..<storage.count {
+            if let element = storage[index], predicate(element) {
+                storage[index] = nil
+                count -= 1
+                skipHoles()
+                return element
+            }
+        }
+        return nil
+    }
+
+    /// Removes every element, returning them in order.
+    mutating func removeAll() -> [Element] {
+        let all = storage[head...].compactMap { $0 }
+        storage.removeAll(keepingCapacity: false)
+        head = 0
+        count = 0
+        return all
+    }
+
+    private mutating func skipHoles() {
+        while head < storage.count, storage[head] == nil { head += 1 }
+        if head == storage.count {
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 32, head * 2 > storage.count {
+            storage.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The reading end of a frame pipe: receives whole frames, suspending the calling task (never a thread) while
+/// no data is there.
+///
+/// Concurrent ``receive(timeout:)`` calls from many tasks are served one whole frame at a time, in call order.
+/// A receive that times out or is cancelled in the middle of a frame keeps the bytes read so far; the next receive
+/// completes that frame, so timeouts never desynchronise the stream.
+public final class FrameReader: Sendable {
+    private let end: PipeEnd
+    private let decoder: Mutex<FrameDecoder>
+
+    /// The largest payload this reader accepts.
+    public let maxFrameBytes: Int
+
+    /// Takes ownership of an open descriptor for reading (for example one inherited from a parent process).
+    /// The descriptor is switched to non-blocking and close-on-exec mode.
+    /// - Parameters:
+    ///   - fd: the descriptor; it is closed when the reader is closed or deallocated.
+    ///   - maxFrameBytes: the largest payload to accept (default 64 MiB).
+    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` if the descriptor cannot be set up.
+    public init(adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes) throws(TransportError) {
+        self.end = try PipeEnd(adopting: fd, events: .read)
+        self.maxFrameBytes = maxFrameBytes
+        self.decoder = Mutex(FrameDecoder(maxFrameBytes: maxFrameBytes))
+    }
+
+    /// The descriptor number this reader owns (or owned, once closed).
+    public var fileDescriptor: Int32 { end.fd }
+
+    /// Whether the reader still owns its descriptor.
+    public var isOpen: Bool { end.isOpen }
+
+    /// Receives the next frame's payload.
+    /// - Parameter timeout: how long to wait in all, including behind other tasks' receives; `nil` waits forever.
+    /// - Returns: the payload bytes.
+    /// - Throws: ``TransportError`` with code
+    ///   ``TransportError/Code/peerClosed`` at a clean end of stream (the writer closed at a frame boundary),
+    ///   ``TransportError/Code/truncatedFrame`` if the stream ended inside a frame,
+    ///   ``TransportError/Code/frameTooLarge`` / ``TransportError/Code/protocolViolation`` for a bad header,
+    ///   ``TransportError/Code/poisoned`` after any of those two, ``TransportError/Code/timedOut``,
+    ///   ``TransportError/Code/closed``, ``TransportError/Code/transferred``, ``TransportError/Code/systemError``;
+    ///   `CancellationError` if the task is cancelled while waiting.
+    public func receive(timeout: Duration? = nil) async throws -> [UInt8] {
+        let deadline = Deadline.after(timeout)
+        let fd = end.fd
+        try await end.lock.lock(deadline: deadline) {
+            TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
+        }
+        defer { end.lock.unlock() }
+        while true {
+            try end.checkOpen()
+            if let frame = try receiveAvailable() { return frame }
+            do {
+                try await end.source.wait(for: .read, deadline: deadline)
+            } catch let error as TransportError where error.code == .timedOut {
+                let partial = decoder.withLock { $0.hasPartialFrame }
+                throw TransportError.timedOut(
+                    fd: fd,
+                    partial
+                        ? "no complete frame within the timeout; the partial frame is kept for the next receive"
+                        : "no frame within the timeout")
+            }
+        }
+    }
+
+    /// Reads what the pipe holds without waiting and returns a frame if one is complete.
+    /// - Returns: a frame, or `nil` when the pipe is drained (`EAGAIN`) without completing one.
+    private func receiveAvailable() throws(TransportError) -> [UInt8]? {
+        let fd = end.fd
+        return try decoder.withLock { decoder throws(TransportError) -> [UInt8]? in
+            while true {
+                if let frame = try decoder.nextFrame() { return frame }
+                let count = decoder.withWritableSpace { space in Syscalls.read(fd, into: space) }
+                if count > 0 { continue }
+                if count == 0 {
+                    try decoder.finish()
+                    throw TransportError(.peerClosed, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
+                }
+                let code = errno
+                if Syscalls.isWouldBlock(code) { return nil }
+                throw TransportError.system("read", errno: code, fd: fd)
+            }
+        }
+    }
+
+    /// Closes the descriptor.
+    /// - Throws: ``TransportError/Code/locked`` if another task is inside ``receive(timeout:)`` (cancel it first),
+    ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
+    public func close() throws(TransportError) {
+        try end.close()
+    }
+
+    /// Gives up the descriptor without closing it, so that a child process can inherit it.
+    /// The reader is unusable afterwards (``TransportError/Code/transferred``); the caller owns the descriptor.
+    /// Bytes already buffered here are not handed on, so transfer a reader before reading from it.
+    /// - Throws: as ``close()``.
+    package func detachDescriptor() throws(TransportError) -> Int32 {
+        try end.detach()
+    }
+}

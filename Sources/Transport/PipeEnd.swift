@@ -1,0 +1,92 @@
+import CGIPCSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Ownership of one pipe descriptor: its FIFO operation lock, its readiness registration, and the one-way
+/// transition from open to closed or transferred. Shared by ``FrameReader`` and ``FrameWriter``.
+///
+/// The descriptor can be closed only once and never while an operation holds the lock, so an fd number is never
+/// used after it was closed (and possibly reused by other code).
+final class PipeEnd: Sendable {
+    private enum Status {
+        case open
+        case closed
+        case transferred
+    }
+
+    /// The descriptor number (kept for messages after it is closed).
+    let fd: Int32
+    /// Serialises operations in arrival order.
+    let lock = FIFOLock()
+    /// Where operations wait for readiness.
+    let source: ReadinessSource
+    private let status = Mutex(Status.open)
+
+    /// Takes ownership of `fd`: sets O_NONBLOCK and FD_CLOEXEC and registers it with the reactor.
+    init(adopting fd: Int32, events: ReadinessEvents) throws(TransportError) {
+        guard fd >= 0 else { throw TransportError(.closed, "invalid file descriptor \(fd)", fileDescriptor: fd) }
+        if gipc_set_nonblocking(fd, 1) != 0 { throw TransportError.system("fcntl(O_NONBLOCK)", errno: errno, fd: fd) }
+        if gipc_set_cloexec(fd, 1) != 0 { throw TransportError.system("fcntl(FD_CLOEXEC)", errno: errno, fd: fd) }
+        self.fd = fd
+        self.source = try Reactor.shared.register(fd: fd, events: events)
+    }
+
+    /// Whether the descriptor is still owned here.
+    var isOpen: Bool { status.withLock { $0 == .open } }
+
+    /// Throws unless the descriptor is open. Call with the operation lock held.
+    func checkOpen() throws(TransportError) {
+        let current = status.withLock { $0 }
+        switch current {
+        case .open: return
+        case .closed: throw TransportError.closed(fd: fd)
+        case .transferred:
+            throw TransportError(.transferred, "the pipe end was handed to a child process", fileDescriptor: fd)
+        }
+    }
+
+    /// Closes the descriptor.
+    /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation (nothing changes then),
+    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was already given up.
+    func close() throws(TransportError) {
+        try withIdleLock { () throws(TransportError) in
+            try checkOpen()
+            status.withLock { $0 = .closed }
+            source.invalidate()
+            Syscalls.close(fd)
+        }
+    }
+
+    /// Gives the descriptor up without closing it, for a child process to inherit; the caller now owns `fd`.
+    /// - Throws: as ``close()``.
+    func detach() throws(TransportError) -> Int32 {
+        try withIdleLock { () throws(TransportError) -> Int32 in
+            try checkOpen()
+            status.withLock { $0 = .transferred }
+            source.invalidate()
+            return fd
+        }
+    }
+
+    private func withIdleLock<R>(_ body: () throws(TransportError) -> R) throws(TransportError) -> R {
+        guard lock.tryLock() else {
+            try checkOpen()
+            throw TransportError(
+                .locked, "another task is inside an operation on this pipe end; cancel it first", fileDescriptor: fd)
+        }
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    deinit {
+        if status.withLock({ $0 == .open }) {
+            source.invalidate()
+            Syscalls.close(fd)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import CGIPCSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The process's one readiness thread.
+///
+/// Pipe ends and process monitors register their descriptors here once (edge-triggered). Tasks never block:
+/// they try their I/O at once and, only on `EAGAIN`, suspend on their ``ReadinessSource`` until this thread sees
+/// the descriptor become ready. The same thread runs the timers behind every timeout in the library.
+///
+/// The platform part is the small C poller interface in CGIPCSystem: epoll on Linux, kqueue on Darwin.
+package final class Reactor: Sendable {
+    /// The reactor of this process, started on first use.
+    package static let shared = Reactor()
+
+    private struct State {
+        var nextToken: UInt64 = 1
+        var sources: [UInt64: ReadinessSource] = [:]
+        var timers = TimerQueue()
+        /// The deadline the reactor thread sleeps until (`Int64.max`: no timer), or `nil` while it is awake.
+        var sleepingUntil: Int64? = nil
+    }
+
+    private let poller: Int32
+    private let wakeupRead: Int32
+    private let wakeupWrite: Int32
+    private let state = Mutex(State())
+
+    private init() {
+        SignalPolicy.ignoreSIGPIPE()
+        let poller = gipc_poller_create()
+        precondition(poller >= 0, "GIPCKit: cannot create the readiness queue (errno \(errno))")
+        var wakeupWrite: Int32 = -1
+        let wakeupRead = gipc_wakeup_create(&wakeupWrite)
+        precondition(wakeupRead >= 0, "GIPCKit: cannot create the reactor wakeup descriptor (errno \(errno))")
+        precondition(gipc_poller_add(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0) == 0)
+        self.poller = poller
+        self.wakeupRead = wakeupRead
+        self.wakeupWrite = wakeupWrite
+        startThread()
+    }
+
+    // MARK: registration
+
+    /// Registers `fd` for edge-triggered readiness and returns the source that tasks wait on.
+    /// - Throws: ``TransportError`` with code ``TransportError/Code/systemError`` if the poller refuses the fd.
+    package func register(fd: Int32, events: ReadinessEvents) throws(TransportError) -> ReadinessSource {
+        let token = state.withLock { state -> UInt64 in
+            let token = state.nextToken
+            state.nextToken += 1
+            return token
+        }
+        let source = ReadinessSource(reactor: self, fd: fd, token: token, events: events)
+        state.withLock { $0.sources[token] = source }
+        if gipc_poller_add(poller, fd, events.rawValue, token) != 0 {
+            let code = errno
+            _ = state.withLock { $0.sources.removeValue(forKey: token) }
+            throw TransportError.system("epoll_ctl(ADD)", errno: code, fd: fd)
+        }
+        return source
+    }
+
+    /// Removes a source; called by ``ReadinessSource/invalidate()`` before its descriptor is closed or handed on.
+    func deregister(_ source: ReadinessSource) {
+        _ = gipc_poller_remove(poller, source.fd, source.events.rawValue)
+        _ = state.withLock { $0.sources.removeValue(forKey: source.token) }
+    }
+
+    // MARK: timers
+
+    /// Runs `action` on the reactor thread once `deadline` passes, unless cancelled first.
+    /// - Returns: an identifier for ``cancelTimer(_:)``.
+    package func schedule(at deadline: Deadline, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        let (id, mustWake) = state.withLock { state -> (UInt64, Bool) in
+            let id = state.timers.schedule(at: deadline.nanoseconds, action)
+            if let sleeping = state.sleepingUntil, deadline.nanoseconds < sleeping {
+                state.sleepingUntil = nil
+                return (id, true)
+            }
+            return (id, false)
+        }
+        if mustWake { gipc_wakeup_signal(wakeupWrite) }
+        return id
+    }
+
+    /// Cancels a timer scheduled with ``schedule(at:_:)``. Cancelling a timer that already ran does nothing.
+    package func cancelTimer(_ id: UInt64) {
+        state.withLock { _ = $0.timers.cancel(id) }
+    }
+
+    // MARK: the thread
+
+    private func startThread() {
+        let box = Unmanaged.passRetained(self)
+        #if canImport(Darwin)
+        var thread: pthread_t? = nil
+        #else
+        var thread = pthread_t()
+        #endif
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                #if canImport(Darwin)
+                let reactor = Unmanaged<Reactor>.fromOpaque(context).takeRetainedValue()
+                #else
+                let reactor = Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue()
+                #endif
+                reactor.run()
+            }, box.toOpaque())
+        precondition(rc == 0, "GIPCKit: cannot start the reactor thread (error \(rc))")
+        #if canImport(Darwin)
+        if let thread { pthread_detach(thread) }
+        #else
+        pthread_detach(thread)
+        #endif
+    }
+
+    private func run() -> Never {
+        setThreadName()
+        let capacity = 64
+        let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        var ready: [(ReadinessSource, UInt32)] = []
+        ready.reserveCapacity(capacity)
+        while true {
+            let timeout = state.withLock { state -> Int32 in
+                guard let earliest = state.timers.earliestDeadline() else {
+                    state.sleepingUntil = Int64.max
+                    return -1
+                }
+                state.sleepingUntil = earliest
+                let remaining = earliest - gipc_monotonic_nanos()
+                if remaining <= 0 { return 0 }
+                // Round up so a timer never fires early.
+                return Int32(clamping: (remaining + 999_999) / 1_000_000)
+            }
+            let count = gipc_poller_wait(poller, tokens, events, Int32(capacity), timeout)
+            let now = gipc_monotonic_nanos()
+            let expired = state.withLock { state -> [TimerQueue.Action] in
+                state.sleepingUntil = nil
+                if count > 0 {
+                    for index in 0..<Int(count) where tokens[index] != 0 {
+                        if let source = state.sources[tokens[index]] { ready.append((source, events[index])) }
+                    }
+                }
+                return state.timers.popExpired(now: now)
+            }
+            if count > 0 {
+                for index in 0..<Int(count) where tokens[index] == 0 { gipc_wakeup_drain(wakeupRead) }
+            }
+            for (source, mask) in ready { source.signal(ReadinessEvents(rawValue: mask)) }
+            ready.removeAll(keepingCapacity: true)
+            for action in expired { action() }
+        }
+    }
+
+    private func setThreadName() {
+        gipc_set_thread_name("gipc-reactor")
+    }
+}
+
+/// Readiness conditions a source is registered for and signalled with.
+package struct ReadinessEvents: OptionSet, Sendable {
+    package let rawValue: UInt32
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    package static let read = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_READ))
+    package static let write = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_WRITE))
+    package static let hangup = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_HANGUP))
+    package static let error = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_ERROR))
+}
