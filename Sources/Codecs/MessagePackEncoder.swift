@@ -46,13 +46,16 @@ final class MessagePackEncoder: Encoder {
     /// Encodes `value` at the current position: byte arrays, `Data` and `Date` directly, ``Value`` without Codable,
     /// anything else through its `encode(to:)`.
     func encode<T: Encodable>(_ value: T, path: [any CodingKey]) throws {
-        switch value {
-        case let bytes as [UInt8]: bytes.withUnsafeBytes { writer.writeBinary($0) }
-        case let data as Data: data.withUnsafeBytes { writer.writeBinary($0) }
-        case let date as Date:
-            do throws(CodecError) { try writer.write(date) } catch { throw error.withCodingPath(path) }
-        case let dynamic as Value:
-            do throws(CodecError) { try write(dynamic, depth: depth) } catch { throw error.withCodingPath(path) }
+        // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
+        switch T.self {
+        case is [UInt8].Type: (value as! [UInt8]).withUnsafeBytes { writer.writeBinary($0) }
+        case is Data.Type: (value as! Data).withUnsafeBytes { writer.writeBinary($0) }
+        case is Date.Type:
+            do throws(CodecError) { try writer.write(value as! Date) } catch { throw error.withCodingPath(path) }
+        case is Value.Type:
+            do throws(CodecError) { try write(value as! Value, depth: depth) } catch {
+                throw error.withCodingPath(path)
+            }
         default:
             guard depth < maxDepth else { throw tooDeep(path) }
             let saved = (valueStart, valueMapSlot, codingPath)

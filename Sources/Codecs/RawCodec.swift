@@ -29,11 +29,13 @@ public struct RawCodec: MessageCodec {
     ///   - buffer: The buffer the bytes are appended to.
     /// - Throws: ``CodecError`` with ``CodecError/Code/unsupportedType`` for any other type or `Value` case.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
-        switch value {
-        case let bytes as [UInt8]: buffer.append(contentsOf: bytes)
-        case let data as Data: buffer.append(contentsOf: data)
-        case let slice as ArraySlice<UInt8>: buffer.append(contentsOf: slice)
-        case let value as Value:
+        // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
+        switch T.self {
+        case is [UInt8].Type: buffer.append(contentsOf: value as! [UInt8])
+        case is Data.Type: buffer.append(contentsOf: value as! Data)
+        case is ArraySlice<UInt8>.Type: buffer.append(contentsOf: value as! ArraySlice<UInt8>)
+        case is Value.Type:
+            let value = value as! Value
             guard case .bytes(let bytes) = value else {
                 throw CodecError(.unsupportedType, "raw carries only Value.bytes, not \(value.kind)", codec: name)
             }
