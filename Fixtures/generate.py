@@ -276,8 +276,8 @@ def hostile():
     h.append(("plist", "depth_100k", bplist(chain, ref_size=4), "Value", "depthLimitExceeded"))
     deep = [bplist_array([i + 1], ref_size=2) for i in range(513)] + [b"\x10\x01"]
     h.append(("plist", "depth_513", bplist(deep, ref_size=2), "Value", "depthLimitExceeded"))
-    h.append(("plist", "array_count_bomb", bplist([b"\xaf\x13\xff\xff\xff\xff"]), "Value", "countExceedsInput"))
-    h.append(("plist", "string_length_bomb", bplist([b"\x5f\x13\x7f\xff\xff\xff"]), "Value", "countExceedsInput"))
+    h.append(("plist", "array_count_bomb", bplist([b"\xaf\x12\xff\xff\xff\xff"]), "Value", "countExceedsInput"))
+    h.append(("plist", "string_length_bomb", bplist([b"\x5f\x12\x7f\xff\xff\xff"]), "Value", "truncated"))
     h.append(("plist", "invalid_utf16", bplist([b"\x61\xd8\x00"]), "Value", "invalidUTF8"))
     h.append(("plist", "non_ascii_in_ascii_string", bplist([b"\x52\xc3\xa9"]), "Value", "invalidUTF8"))
     h.append(("plist", "bad_magic", bplist([b"\x09"], prefix=b"bplist99"), "Value", "malformed"))

@@ -8,13 +8,14 @@ struct HostileTests {
         switch name {
         case "msgpack": MessagePackCodec()
         case "json": JSONCodec()
+        case "plist": PropertyListCodec()
         default: RawCodec()
         }
     }
 
     @Test(
         "hostile payload gives its expected error", .timeLimit(.minutes(1)),
-        arguments: hostileCases.filter { $0.codec != "plist" })
+        arguments: hostileCases)
     func hostile(_ hostile: HostileCase) async throws {
         let bytes = try hostile.bytes()
         let codec = Self.codec(named: hostile.codec)
