@@ -7,6 +7,12 @@ struct GoldenTests {
     private static let msgpackCases = goldenCases.filter { $0.files["msgpack"] != nil }
     private static let jsonCases = goldenCases.filter { $0.files["json"] != nil }
     private static let plistCases = goldenCases.filter { $0.files["plist"] != nil }
+    /// Cases whose property list bytes legitimately differ between Foundation and plistlib: Foundation writes
+    /// 3-byte offsets where plistlib writes 4 (bytes_70k), and numbers the objects of nested dictionaries in another
+    /// order. Both decode to the same value (checked above).
+    private static let plistLayoutDiffers: Set<String> = [
+        "bytes_70k", "map_nested", "struct_order", "struct_order_no_note",
+    ]
 
     @Test("there are at least 40 golden cases, each with a MessagePack file")
     func counts() {
@@ -67,18 +73,11 @@ struct GoldenTests {
         }
         let (equal, encoded) = try typed.reencode(codec, bytes)
         #expect(equal)
-        if encoded != bytes {
-            plistByteDifferences.record(golden.name)
+        if Self.plistLayoutDiffers.contains(golden.name) {
+            #expect(encoded != bytes, "Foundation now matches plistlib for \(golden.name); compare its bytes")
+        } else {
+            #expect(encoded == bytes, "property list bytes differ from plistlib's")
         }
     }
 }
 
-/// The golden cases whose property list bytes from Foundation differ from plistlib's (reported, not failed).
-final class ByteDifferences: @unchecked Sendable {
-    private var names: [String] = []
-    private let lock = NSLock()
-    func record(_ name: String) { lock.withLock { names.append(name) } }
-    var all: [String] { lock.withLock { names.sorted() } }
-}
-
-let plistByteDifferences = ByteDifferences()
