@@ -47,7 +47,7 @@ public struct MessagePackCodec: MessageCodec {
         let writer = MessagePackWriter()
         let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: [:])
         do {
-            try encoder.encode(value, path: [])
+            try encoder.encode(value, parent: [], key: nil)
         } catch let error as CodecError {
             throw error
         } catch {
@@ -76,7 +76,7 @@ public struct MessagePackCodec: MessageCodec {
         }
         let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: [:])
         do {
-            return try decoder.decode(type, at: 0, path: [])
+            return try decoder.decode(type, at: 0, parent: [], key: nil)
         } catch let error as CodecError {
             throw error
         } catch {

@@ -145,7 +145,7 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decoder.decode(type, at: try value(for: key), path: codingPath + [key])
+        try decoder.decode(type, at: try value(for: key), parent: codingPath, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(
@@ -272,7 +272,7 @@ struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try checkNotAtEnd()
-        let value = try decoder.decode(type, at: offset, path: codingPath + [IndexKey(currentIndex)])
+        let value = try decoder.decode(type, at: offset, parent: codingPath, key: IndexKey(currentIndex))
         offset = try decoder.bytes.skip(at: offset)
         currentIndex += 1
         return value

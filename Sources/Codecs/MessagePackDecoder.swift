@@ -48,8 +48,11 @@ final class MessagePackDecoder: Decoder {
     }
 
     /// Decodes the value at `offset` as `T`: byte arrays, `Data`, `Date` and ``Value`` directly, anything else
-    /// through its `init(from:)` with this decoder moved to `offset`.
-    func decode<T: Decodable>(_ type: T.Type, at offset: Int, path: [any CodingKey]) throws -> T {
+    /// through its `init(from:)` with this decoder moved to `offset`. The coding path is `parent` followed by `key`,
+    /// built only when it is needed (a nested `init(from:)` or an error).
+    func decode<T: Decodable>(
+        _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?
+    ) throws -> T {
         do throws(CodecError) {
             if T.self == Value.self { return try decodeValue(at: offset) as! T }
             if T.self == Date.self { return try bytes.date(bytes.header(at: offset), at: offset) as! T }
@@ -61,12 +64,12 @@ final class MessagePackDecoder: Decoder {
                 }
             }
         } catch {
-            throw failure(error, path)
+            throw failure(error, key.map { parent + [$0] } ?? parent)
         }
         let savedOffset = self.offset
         let savedPath = codingPath
         self.offset = offset
-        codingPath = path
+        codingPath = key.map { parent + [$0] } ?? parent
         defer {
             self.offset = savedOffset
             codingPath = savedPath
@@ -162,6 +165,6 @@ struct MessagePackSingleValueDecoding: SingleValueDecodingContainer {
     }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try decoder.decode(type, at: offset, path: codingPath)
+        try decoder.decode(type, at: offset, parent: codingPath, key: nil)
     }
 }

@@ -63,7 +63,7 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try writeKey(key)
-        try encoder.encode(value, path: codingPath + [key])
+        try encoder.encode(value, parent: codingPath, key: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -159,7 +159,7 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = count
         try next()
-        try encoder.encode(value, path: codingPath + [IndexKey(index)])
+        try encoder.encode(value, parent: codingPath, key: IndexKey(index))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(

@@ -44,8 +44,10 @@ final class MessagePackEncoder: Encoder {
     }
 
     /// Encodes `value` at the current position: byte arrays, `Data` and `Date` directly, ``Value`` without Codable,
-    /// anything else through its `encode(to:)`.
-    func encode<T: Encodable>(_ value: T, path: [any CodingKey]) throws {
+    /// anything else through its `encode(to:)`. The coding path is `parent` followed by `key`, built only when
+    /// needed.
+    func encode<T: Encodable>(_ value: T, parent: [any CodingKey], key: (any CodingKey)?) throws {
+        var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
         switch T.self {
         case is [UInt8].Type: (value as! [UInt8]).withUnsafeBytes { writer.writeBinary($0) }
@@ -125,5 +127,5 @@ struct MessagePackSingleValueEncoding: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { writer.write(UInt64(value)) }
     mutating func encode(_ value: UInt32) throws { writer.write(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { writer.write(value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encode(value, path: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encode(value, parent: codingPath, key: nil) }
 }
