@@ -46,6 +46,7 @@ extension BinaryPropertyListValidator {
                     throw failure(.depthLimitExceeded, "nesting is deeper than the limit of \(limits.maxDepth)", at: at)
                 }
                 let isDictionary = parsed.marker >> 4 == 0xD
+                if isDictionary { try checkDistinctKeys(parsed, trailer, at: at) }
                 state[object] = 1
                 path.append(
                     Frame(
@@ -90,6 +91,35 @@ extension BinaryPropertyListValidator {
                 try add(units: units[object], height: heights[object])
             default:
                 try visit(object)
+            }
+        }
+    }
+
+    /// A dictionary key's encoded form: string kind and payload bytes.
+    private struct KeyBytes: Hashable {
+        let marker: UInt8
+        let bytes: [UInt8]
+    }
+
+    /// - Throws: `duplicateKey` when two keys of the dictionary have the same encoded form (same string type and
+    ///   bytes), `malformed` for a key that is not a string.
+    private func checkDistinctKeys(_ dictionary: Object, _ trailer: Trailer, at offset: Int) throws(CodecError) {
+        guard dictionary.count > 1 else { return }
+        var seen = Set<KeyBytes>(minimumCapacity: dictionary.count)
+        for index in 0..<dictionary.count {
+            let reference = readUInt(at: dictionary.start + index * trailer.refSize, size: trailer.refSize)
+            guard reference < UInt64(trailer.objectCount) else {
+                throw failure(.malformed, "a reference points outside the object table", at: offset)
+            }
+            let keyOffset = try self.offset(of: Int(reference), trailer)
+            let key = try parse(at: keyOffset, trailer)
+            guard key.marker >> 4 == 0x5 || key.marker >> 4 == 0x6 else {
+                throw failure(.malformed, "a dictionary key is not a string", at: offset)
+            }
+            let length = key.marker >> 4 == 0x6 ? key.count * 2 : key.count
+            let bytes = [UInt8](UnsafeRawBufferPointer(rebasing: self.bytes[key.start..<key.start + length]))
+            guard seen.insert(KeyBytes(marker: key.marker >> 4, bytes: bytes)).inserted else {
+                throw failure(.duplicateKey, "a dictionary holds the same key twice", at: offset)
             }
         }
     }

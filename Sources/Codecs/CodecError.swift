@@ -31,6 +31,8 @@ public struct CodecError: Error, Sendable, CustomStringConvertible {
         public static let expansionLimitExceeded = Code("expansionLimitExceeded")
         /// An object refers to itself, directly or through its children (property lists).
         public static let referenceCycle = Code("referenceCycle")
+        /// A property list dictionary holds the same key twice (Foundation would pick one inconsistently).
+        public static let duplicateKey = Code("duplicateKey")
         /// A string is not valid UTF-8 (or, in a property list, not valid UTF-16).
         public static let invalidUTF8 = Code("invalidUTF8")
         /// The encoded value has a different kind than the target type (a string where an integer is expected).

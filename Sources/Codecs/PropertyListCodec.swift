@@ -9,8 +9,8 @@ internal import Foundation
 /// binary decoder on Linux would otherwise crash on cycles and expand shared references without bound.
 ///
 /// Property lists have no null: a `nil` top level cannot be encoded, and absent optionals are left out of
-/// dictionaries. `Data` is a data object, `[UInt8]` an array of integers, `Date` a date object. Repeated keys and
-/// number ranges are Foundation's to judge. See docs/CODECS.md for the full mapping.
+/// dictionaries. `Data` is a data object, `[UInt8]` an array of integers, `Date` a date object. A dictionary with a
+/// repeated key is refused (``CodecError/Code/duplicateKey``); number ranges are Foundation's to judge. See docs/CODECS.md for the full mapping.
 public struct PropertyListCodec: MessageCodec {
     /// `plist`.
     public var name: String { "plist" }
@@ -49,7 +49,7 @@ public struct PropertyListCodec: MessageCodec {
     ///   - bytes: The complete payload.
     /// - Returns: The decoded value.
     /// - Throws: ``CodecError`` with ``CodecError/Code/truncated``, ``CodecError/Code/malformed``,
-    ///   ``CodecError/Code/countExceedsInput``, ``CodecError/Code/invalidUTF8``,
+    ///   ``CodecError/Code/countExceedsInput``, ``CodecError/Code/invalidUTF8``, ``CodecError/Code/duplicateKey``,
     ///   ``CodecError/Code/referenceCycle``, ``CodecError/Code/depthLimitExceeded``,
     ///   ``CodecError/Code/expansionLimitExceeded``, ``CodecError/Code/typeMismatch``,
     ///   ``CodecError/Code/valueOutOfRange``, ``CodecError/Code/keyNotFound`` or
