@@ -27,7 +27,8 @@ extension BinaryPropertyListValidator {
             guard !overflow, sum <= maxUnits else {
                 throw failure(
                     .expansionLimitExceeded,
-                    "shared references expand to more than \(maxUnits) values and bytes (limit \(limits.maxExpansionRatio)x the input)")
+                    "shared references expand to more than \(maxUnits) values and bytes "
+                        + "(limit \(limits.maxExpansionRatio)x the input)")
             }
             path[last].units = sum
             path[last].height = max(path[last].height, childHeight + 1)

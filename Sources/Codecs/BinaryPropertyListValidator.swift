@@ -70,7 +70,8 @@ struct BinaryPropertyListValidator {
         guard count >= 1, top < count, table >= 8, table <= UInt64(base),
             count <= (UInt64(base) - table) / UInt64(offsetSize)
         else {
-            throw failure(.malformed, "the trailer's object count, top object or offset table is out of range", at: base)
+            throw failure(
+                .malformed, "the trailer's object count, top object or offset table is out of range", at: base)
         }
         return Trailer(
             offsetSize: offsetSize, refSize: refSize, objectCount: Int(count), top: Int(top), tableOffset: Int(table))
@@ -112,7 +113,9 @@ struct BinaryPropertyListValidator {
                     throw failure(.malformed, "an object's length is not an integer", at: offset)
                 }
                 let size = 1 << Int(bytes[start] & 0x0f)
-                guard start + 1 + size <= end else { throw failure(.truncated, "an object's length is cut off", at: offset) }
+                guard start + 1 + size <= end else {
+                    throw failure(.truncated, "an object's length is cut off", at: offset)
+                }
                 let length = readUInt(at: start + 1, size: size)
                 guard length <= UInt64(Int.max / 16) else {
                     throw failure(.countExceedsInput, "an object declares \(length) elements", at: offset)
@@ -138,7 +141,8 @@ struct BinaryPropertyListValidator {
                     .countExceedsInput, "a container declares \(count) elements but only \(available) bytes remain",
                     at: offset)
             }
-            throw failure(.truncated, "an object declares \(count * width) bytes but only \(available) remain", at: offset)
+            throw failure(
+                .truncated, "an object declares \(count * width) bytes but only \(available) remain", at: offset)
         }
         let object = Object(marker: marker, start: start, count: count)
         try checkText(object, at: offset)
@@ -149,7 +153,8 @@ struct BinaryPropertyListValidator {
         switch object.marker >> 4 {
         case 0x5:
             for index in object.start..<object.start + object.count where bytes[index] >= 0x80 {
-                throw failure(.invalidUTF8, "an ASCII string holds the byte 0x\(String(bytes[index], radix: 16))", at: index)
+                throw failure(
+                    .invalidUTF8, "an ASCII string holds the byte 0x\(String(bytes[index], radix: 16))", at: index)
             }
         case 0x6:
             var index = 0

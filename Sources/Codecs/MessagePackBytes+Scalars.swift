@@ -27,7 +27,9 @@ extension MessagePackBytes {
     ///
     /// - Throws: `typeMismatch` for non-integers, `valueOutOfRange` when the value does not fit `T`.
     @inline(__always)
-    func integer<T: FixedWidthInteger>(_ header: MessagePackHeader, as type: T.Type, at offset: Int) throws(CodecError) -> T {
+    func integer<T: FixedWidthInteger>(_ header: MessagePackHeader, as type: T.Type, at offset: Int) throws(CodecError)
+        -> T
+    {
         let result: T?
         switch header.kind {
         case .int: result = T(exactly: Int64(bitPattern: header.bits))

@@ -43,7 +43,9 @@ struct MessagePackBytes {
     /// - Throws: `truncated` when the header or a string/binary/ext payload runs past the end, `malformed` for the
     ///   unused type byte 0xc1.
     func header(at offset: Int) throws(CodecError) -> MessagePackHeader {
-        guard offset < base.count else { throw error(.truncated, "the payload ends where a value should start", at: offset) }
+        guard offset < base.count else {
+            throw error(.truncated, "the payload ends where a value should start", at: offset)
+        }
         let type = byte(offset)
         switch type {
         case 0x00...0x7f:

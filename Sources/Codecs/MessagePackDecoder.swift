@@ -137,7 +137,9 @@ struct MessagePackSingleValueDecoding: SingleValueDecodingContainer {
     func decodeNil() -> Bool { offset < bytes.count && bytes.byte(offset) == 0xc0 }
 
     private func scalar<R>(_ body: (MessagePackHeader) throws(CodecError) -> R) throws -> R {
-        do throws(CodecError) { return try body(try bytes.header(at: offset)) } catch { throw error.withCodingPath(codingPath) }
+        do throws(CodecError) { return try body(try bytes.header(at: offset)) } catch {
+            throw error.withCodingPath(codingPath)
+        }
     }
 
     func decode(_ type: Bool.Type) throws -> Bool {
@@ -146,9 +148,15 @@ struct MessagePackSingleValueDecoding: SingleValueDecodingContainer {
             return header.bits == 1
         }
     }
-    func decode(_ type: String.Type) throws -> String { try scalar { h throws(CodecError) in try bytes.string(h, at: offset) } }
-    func decode(_ type: Double.Type) throws -> Double { try scalar { h throws(CodecError) in try bytes.double(h, at: offset) } }
-    func decode(_ type: Float.Type) throws -> Float { try scalar { h throws(CodecError) in try bytes.float(h, at: offset) } }
+    func decode(_ type: String.Type) throws -> String {
+        try scalar { h throws(CodecError) in try bytes.string(h, at: offset) }
+    }
+    func decode(_ type: Double.Type) throws -> Double {
+        try scalar { h throws(CodecError) in try bytes.double(h, at: offset) }
+    }
+    func decode(_ type: Float.Type) throws -> Float {
+        try scalar { h throws(CodecError) in try bytes.float(h, at: offset) }
+    }
     func decode(_ type: Int.Type) throws -> Int { try integer(type) }
     func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
     func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }

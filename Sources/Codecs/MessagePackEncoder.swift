@@ -26,7 +26,8 @@ final class MessagePackEncoder: Encoder {
         if valueMapSlot < 0 {
             valueMapSlot = writer.beginContainer(isMap: true)
         }
-        return KeyedEncodingContainer(MessagePackKeyedEncoding<Key>(encoder: self, slot: valueMapSlot, codingPath: codingPath))
+        return KeyedEncodingContainer(
+            MessagePackKeyedEncoding<Key>(encoder: self, slot: valueMapSlot, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {

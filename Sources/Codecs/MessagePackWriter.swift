@@ -107,7 +107,9 @@ final class MessagePackWriter {
         let slot = slots.count
         slots.append(Slot(offset: size, count: 0, isMap: isMap))
         let zeros: (UInt64) = 0
-        withUnsafeBytes(of: zeros) { check(gipc_msgpack_sbuffer_append(&storage.pointee.buffer, $0.baseAddress, Self.reserved)) }
+        withUnsafeBytes(of: zeros) {
+            check(gipc_msgpack_sbuffer_append(&storage.pointee.buffer, $0.baseAddress, Self.reserved))
+        }
         open.append(slot)
         return slot
     }

@@ -10,7 +10,8 @@ internal import Foundation
 ///
 /// Property lists have no null: a `nil` top level cannot be encoded, and absent optionals are left out of
 /// dictionaries. `Data` is a data object, `[UInt8]` an array of integers, `Date` a date object. A dictionary with a
-/// repeated key is refused (``CodecError/Code/duplicateKey``); number ranges are Foundation's to judge. See docs/CODECS.md for the full mapping.
+/// repeated key is refused (``CodecError/Code/duplicateKey``); number ranges are Foundation's to judge.
+/// See docs/CODECS.md for the full mapping.
 public struct PropertyListCodec: MessageCodec {
     /// `plist`.
     public var name: String { "plist" }

@@ -37,14 +37,16 @@ struct CodecRateTests {
             let decodeTime = ContinuousClock.now - decodeStart
             #expect(sink != 0)
             results.append(
-                (codec.name, payload.count, Double(iterations) / seconds(encodeTime),
-                 Double(iterations) / seconds(decodeTime)))
+                (
+                    codec.name, payload.count, Double(iterations) / seconds(encodeTime),
+                    Double(iterations) / seconds(decodeTime)
+                ))
         }
         let json = results[0]
         for result in results {
-            print(
-                "rate \(result.name): \(result.size) B, encode \(Int(result.encode))/s (\(ratio(result.encode, json.encode)) x JSON), decode \(Int(result.decode))/s (\(ratio(result.decode, json.decode)) x JSON)"
-            )
+            let encode = "encode \(Int(result.encode))/s (\(ratio(result.encode, json.encode)) x JSON)"
+            let decode = "decode \(Int(result.decode))/s (\(ratio(result.decode, json.decode)) x JSON)"
+            print("rate \(result.name): \(result.size) B, \(encode), \(decode)")
         }
     }
 

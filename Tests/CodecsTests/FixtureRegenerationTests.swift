@@ -28,7 +28,8 @@ struct FixtureRegenerationTests {
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
         else { return [] }
         var names: [String] = []
-        for case let url as URL in walker where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        for case let url as URL in walker
+        where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
             let path = url.standardizedFileURL.path
             if !path.contains("__pycache__") { names.append(String(path.dropFirst(base.count))) }
         }

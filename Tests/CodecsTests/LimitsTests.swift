@@ -69,7 +69,9 @@ struct LimitsTests {
         #expect(try loose.decode(Value.self, from: payload) == Self.nested(9))
     }
 
-    @Test("Codable types nested to the limit decode inside a task", .timeLimit(.minutes(1)), arguments: codecs.map(\.name))
+    @Test(
+        "Codable types nested to the limit decode inside a task", .timeLimit(.minutes(1)), arguments: codecs.map(\.name)
+    )
     func typedDepth(_ name: String) async throws {
         let codec = HostileTests.codec(named: name)
         var node = Node(child: nil)

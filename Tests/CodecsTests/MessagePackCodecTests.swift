@@ -20,11 +20,14 @@ struct MessagePackCodecTests {
     @Test("values that do not fit are refused with valueOutOfRange or typeMismatch")
     func refusals() throws {
         let wide = try codec.encode(Int64(Int32.max) + 1)
-        #expect((#expect(throws: CodecError.self) { try codec.decode(Int32.self, from: wide) })?.code == .valueOutOfRange)
+        #expect(
+            (#expect(throws: CodecError.self) { try codec.decode(Int32.self, from: wide) })?.code == .valueOutOfRange)
         let big = try codec.encode(1e300)
-        #expect((#expect(throws: CodecError.self) { try codec.decode(Float.self, from: big) })?.code == .valueOutOfRange)
+        #expect(
+            (#expect(throws: CodecError.self) { try codec.decode(Float.self, from: big) })?.code == .valueOutOfRange)
         let fraction = try codec.encode(1.5)
-        #expect((#expect(throws: CodecError.self) { try codec.decode(Int.self, from: fraction) })?.code == .typeMismatch)
+        #expect(
+            (#expect(throws: CodecError.self) { try codec.decode(Int.self, from: fraction) })?.code == .typeMismatch)
     }
 
     @Test("errors name the coding path and byte offset")
@@ -39,7 +42,8 @@ struct MessagePackCodecTests {
     @Test("the first of repeated keys wins for Codable types; Value keeps every pair")
     func duplicateKeys() throws {
         // {"name": "A", "age": 1, "tags": [], "age": 2}
-        let payload: [UInt8] = [0x84, 0xa4] + Array("name".utf8) + [0xa1, 0x41, 0xa3] + Array("age".utf8) + [0x01]
+        let payload: [UInt8] =
+            [0x84, 0xa4] + Array("name".utf8) + [0xa1, 0x41, 0xa3] + Array("age".utf8) + [0x01]
             + [0xa4] + Array("tags".utf8) + [0x90, 0xa3] + Array("age".utf8) + [0x02]
         #expect(try codec.decode(Person.self, from: payload).age == 1)
         guard case .map(let pairs) = try codec.decode(Value.self, from: payload) else {
@@ -56,7 +60,9 @@ struct MessagePackCodecTests {
         #expect(try codec.decode(Value.self, from: payload) == value)
         #expect(try codec.decode([Int: String].self, from: codec.encode([7: "seven"])) == [7: "seven"])
         let unknown = try codec.encode(Value.extension(type: 9, data: [0]))
-        #expect((#expect(throws: CodecError.self) { try codec.decode(Date.self, from: unknown) })?.code == .unsupportedExtension)
+        #expect(
+            (#expect(throws: CodecError.self) { try codec.decode(Date.self, from: unknown) })?.code
+                == .unsupportedExtension)
     }
 
     @Test("dates use the smallest timestamp form and keep their nanoseconds")
@@ -106,7 +112,8 @@ struct RawCodecTests {
         #expect(try codec.decode(Data.self, from: [5, 6]) == Data([5, 6]))
         #expect(try codec.decode(Value.self, from: []) == .bytes([]))
         #expect((#expect(throws: CodecError.self) { try codec.encode([Int]()) })?.code == .unsupportedType)
-        #expect((#expect(throws: CodecError.self) { try codec.decode(String.self, from: [1]) })?.code == .unsupportedType)
+        #expect(
+            (#expect(throws: CodecError.self) { try codec.decode(String.self, from: [1]) })?.code == .unsupportedType)
     }
 
     /// A user-defined codec: UTF-8 text for strings.
@@ -142,7 +149,10 @@ struct JSONCodecTests {
 
     @Test("fixed options: sorted keys, dates as seconds, data as base64, non-finite floats refused")
     func options() throws {
-        struct Sample: Codable { var b = Date(timeIntervalSince1970: 2); var a = Data([1, 2]) }
+        struct Sample: Codable {
+            var b = Date(timeIntervalSince1970: 2)
+            var a = Data([1, 2])
+        }
         #expect(String(decoding: try codec.encode(Sample()), as: UTF8.self) == #"{"a":"AQI=","b":2}"#)
         #expect((#expect(throws: CodecError.self) { try codec.encode([Double.nan]) })?.code == .invalidValue)
     }
