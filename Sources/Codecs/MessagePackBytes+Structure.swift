@@ -1,0 +1,59 @@
+extension MessagePackBytes {
+    /// Walks the whole item starting at `start` without recursion and returns the offset after it.
+    ///
+    /// This is the gate every payload passes before decoding: afterwards every header, payload length and
+    /// container count inside the item is known to be in bounds, and the nesting is known to be within `maxDepth`.
+    ///
+    /// - Throws: `truncated`, `malformed`, `countExceedsInput` (a container announcing more elements than the bytes
+    ///   left could hold, checked before anything is allocated), `depthLimitExceeded`.
+    func validate(at start: Int, maxDepth: Int) throws(CodecError) -> Int {
+        var offset = start
+        var remaining = 1
+        var enclosing: [Int] = []
+        while true {
+            while remaining == 0 {
+                guard let outer = enclosing.popLast() else { return offset }
+                remaining = outer
+            }
+            let header = try header(at: offset)
+            remaining -= 1
+            switch header.kind {
+            case .array, .map:
+                let (items, overflow) = Int(header.bits).multipliedReportingOverflow(by: header.kind == .map ? 2 : 1)
+                guard !overflow, items <= count - header.payload else {
+                    throw error(
+                        .countExceedsInput,
+                        "a container declares \(header.bits) elements but only \(count - header.payload) bytes remain",
+                        at: offset)
+                }
+                guard enclosing.count < maxDepth else {
+                    throw error(.depthLimitExceeded, "nesting is deeper than the limit of \(maxDepth)", at: offset)
+                }
+                if items > 0 {
+                    enclosing.append(remaining)
+                    remaining = items
+                }
+                offset = header.payload
+            default:
+                offset = header.next
+            }
+        }
+    }
+
+    /// Returns the offset after the item at `start`, for a payload that ``validate(at:maxDepth:)`` accepted.
+    func skip(at start: Int) throws(CodecError) -> Int {
+        var offset = start
+        var pending = 1
+        while pending > 0 {
+            let header = try header(at: offset)
+            pending -= 1
+            switch header.kind {
+            case .array: pending += Int(header.bits)
+            case .map: pending += Int(header.bits) * 2
+            default: break
+            }
+            offset = header.next
+        }
+        return offset
+    }
+}

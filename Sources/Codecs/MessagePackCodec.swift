@@ -1,0 +1,86 @@
+/// MessagePack (name `msgpack`), with its own Codable encoder and decoder over msgpack-c.
+///
+/// Encoding is byte-identical to Python's `msgpack.packb(value, use_bin_type=True)` for the same logical value:
+/// integers in their smallest form (non-negative ones unsigned), `String` as str, `[UInt8]` and `Data` as bin,
+/// `Double` as float64, `Float` as float32, `nil` as nil, arrays, maps with struct fields as string keys in
+/// declaration order (absent optionals are left out), and `Date` as the timestamp extension (-1) in its smallest
+/// form. Encoding goes through msgpack-c's `msgpack_pack_*` functions into a msgpack-c `sbuffer`.
+///
+/// Decoding reads in place with a bounds-checked reader. Before anything is decoded the whole payload is walked once
+/// without recursion: every length and count is checked against the bytes present, nesting against
+/// ``DecodeLimits/maxDepth``, and the payload must end exactly where the value does. Every valid width is accepted
+/// (an int16 holding 5 decodes into `Int8`); a value that does not fit its target is a ``CodecError`` with
+/// ``CodecError/Code/valueOutOfRange``. When a map repeats a key, the first occurrence wins for Codable types, and
+/// ``Value`` keeps every pair. See docs/CODECS.md for the full mapping.
+public struct MessagePackCodec: MessageCodec {
+    /// `msgpack`.
+    public var name: String { "msgpack" }
+    /// The limits applied when decoding (and, for nesting, when encoding).
+    public var limits: DecodeLimits
+
+    /// Creates the codec.
+    ///
+    /// - Parameter limits: The decode limits; ``DecodeLimits/default`` unless given.
+    public init(limits: DecodeLimits = .default) {
+        self.limits = limits
+    }
+
+    /// Encodes `value` as MessagePack.
+    ///
+    /// - Parameter value: The value to encode.
+    /// - Returns: The payload.
+    /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a value nested deeper than
+    ///   ``DecodeLimits/maxDepth``, a date outside the timestamp range, or containers written out of order.
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var output: [UInt8] = []
+        try encode(value, appendingTo: &output)
+        return output
+    }
+
+    /// Encodes `value` as MessagePack after the existing contents of `buffer`.
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - buffer: The buffer the payload is appended to.
+    /// - Throws: The same errors as ``encode(_:)``.
+    public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
+        let writer = MessagePackWriter()
+        let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: [:])
+        do {
+            try encoder.encode(value, parent: [], key: nil)
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            throw CodecError(encoding: error, codec: name)
+        }
+        try writer.finish(appendingTo: &buffer)
+    }
+
+    /// Decodes a value of type `type` from a MessagePack payload, in place.
+    ///
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - bytes: The complete payload.
+    /// - Returns: The decoded value.
+    /// - Throws: ``CodecError`` with ``CodecError/Code/truncated``, ``CodecError/Code/trailingBytes``,
+    ///   ``CodecError/Code/malformed``, ``CodecError/Code/countExceedsInput``,
+    ///   ``CodecError/Code/depthLimitExceeded``, ``CodecError/Code/invalidUTF8``, ``CodecError/Code/typeMismatch``,
+    ///   ``CodecError/Code/valueOutOfRange``, ``CodecError/Code/keyNotFound``, ``CodecError/Code/valueNotFound`` or
+    ///   ``CodecError/Code/unsupportedExtension``.
+    public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
+        let reader = MessagePackBytes(bytes)
+        let end = try reader.validate(at: 0, maxDepth: limits.maxDepth)
+        guard end == bytes.count else {
+            throw CodecError(
+                .trailingBytes, "\(bytes.count - end) bytes follow the value", codec: name, byteOffset: end)
+        }
+        let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: [:])
+        do {
+            return try decoder.decode(type, at: 0, parent: [], key: nil)
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            throw CodecError(decoding: error, codec: name)
+        }
+    }
+}

@@ -1,0 +1,324 @@
+/// The keyed container of ``MessagePackDecoder``: a map whose entries were located once, when it was opened.
+///
+/// Keys match by string (UTF-8 bytes) or, for keys with an integer value such as `Dictionary<Int, _>`'s, by
+/// integer. When a map holds a key twice, the first occurrence wins.
+struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    private struct Entry {
+        /// For a string key, its payload range; for an integer key, `keyStart` is -1 and `keyEnd` unused.
+        var keyStart: Int
+        var keyEnd: Int
+        var intKey: Int64
+        var value: Int
+    }
+
+    let decoder: MessagePackDecoder
+    let codingPath: [any CodingKey]
+    private let entries: [Entry]
+
+    init(decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]) throws(CodecError) {
+        self.decoder = decoder
+        self.codingPath = codingPath
+        let bytes = decoder.bytes
+        var entries: [Entry] = []
+        entries.reserveCapacity(Int(header.bits))
+        var position = header.payload
+        for _ in 0..<header.bits {
+            let key = try bytes.header(at: position)
+            var entry = Entry(keyStart: -2, keyEnd: 0, intKey: 0, value: 0)
+            switch key.kind {
+            case .string:
+                entry.keyStart = key.payload
+                entry.keyEnd = key.next
+            case .int:
+                entry.keyStart = -1
+                entry.intKey = Int64(bitPattern: key.bits)
+            case .uint where key.bits <= UInt64(Int64.max):
+                entry.keyStart = -1
+                entry.intKey = Int64(key.bits)
+            default:
+                break  // A key of another kind never matches a coding key.
+            }
+            position = try bytes.skip(at: position)
+            entry.value = position
+            position = try bytes.skip(at: position)
+            entries.append(entry)
+        }
+        self.entries = entries
+    }
+
+    var allKeys: [Key] {
+        let bytes = decoder.bytes
+        return entries.compactMap { entry in
+            if entry.keyStart >= 0 {
+                let raw = UnsafeRawBufferPointer(rebasing: bytes.base[entry.keyStart..<entry.keyEnd])
+                return Key(stringValue: String(decoding: raw, as: UTF8.self))
+            }
+            if entry.keyStart == -1 {
+                return Key(intValue: Int(truncatingIfNeeded: entry.intKey)) ?? Key(stringValue: String(entry.intKey))
+            }
+            return nil
+        }
+    }
+
+    private func find(_ key: Key) -> Int? {
+        find(name: key.stringValue, intValue: key.intValue.map(Int64.init))
+    }
+
+    private func find(name: String, intValue: Int64?) -> Int? {
+        let base = decoder.bytes.base
+        let match: Int?? = name.utf8.withContiguousStorageIfAvailable { wanted in
+            for entry in entries {
+                if entry.keyStart >= 0 {
+                    if entry.keyEnd - entry.keyStart == wanted.count,
+                        wanted.elementsEqual(UnsafeRawBufferPointer(rebasing: base[entry.keyStart..<entry.keyEnd]))
+                    {
+                        return entry.value
+                    }
+                } else if entry.keyStart == -1, entry.intKey == intValue {
+                    return entry.value
+                }
+            }
+            return nil
+        }
+        if let match { return match }
+        var copy = name
+        return copy.withUTF8 { wanted in
+            entries.first { entry in
+                (entry.keyStart >= 0
+                    && wanted.elementsEqual(UnsafeRawBufferPointer(rebasing: base[entry.keyStart..<entry.keyEnd])))
+                    || (entry.keyStart == -1 && entry.intKey == intValue)
+            }?.value
+        }
+    }
+
+    private func value(for key: Key) throws -> Int {
+        guard let offset = find(key) else {
+            throw CodecError(
+                .keyNotFound, "the map has no key \"\(key.stringValue)\"", codec: "msgpack",
+                codingPath: CodecError.path(codingPath + [key]))
+        }
+        return offset
+    }
+
+    func contains(_ key: Key) -> Bool { find(key) != nil }
+
+    func decodeNil(forKey key: Key) throws -> Bool {
+        decoder.bytes.byte(try value(for: key)) == 0xc0
+    }
+
+    @inline(__always)
+    private func scalar<R>(_ key: Key, _ body: (MessagePackHeader, Int) throws(CodecError) -> R) throws -> R {
+        let offset = try value(for: key)
+        do throws(CodecError) { return try body(try decoder.bytes.header(at: offset), offset) } catch {
+            throw error.withCodingPath(codingPath + [key])
+        }
+    }
+
+    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
+        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.integer(h, as: T.self, at: o) }
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        try scalar(key) { h, o throws(CodecError) in
+            guard h.kind == .bool else { throw decoder.bytes.mismatch(h, expected: "a bool", at: o) }
+            return h.bits == 1
+        }
+    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.string(h, at: o) }
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.double(h, at: o) }
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.float(h, at: o) }
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        try decoder.decode(type, at: try value(for: key), parent: codingPath, key: key)
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        let offset = try value(for: key)
+        return try decoder.scoped(offset: offset, path: codingPath + [key]) { try $0.container(keyedBy: type) }
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        let offset = try value(for: key)
+        return try decoder.scoped(offset: offset, path: codingPath + [key]) { try $0.unkeyedContainer() }
+    }
+
+    func superDecoder() throws -> any Decoder {
+        try superDecoder(offset: find(name: "super", intValue: nil), key: SuperKey())
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        try superDecoder(offset: try value(for: key), key: key)
+    }
+
+    private func superDecoder(offset: Int?, key: any CodingKey) throws -> any Decoder {
+        guard let offset else {
+            throw CodecError(
+                .keyNotFound, "the map has no key \"super\"", codec: "msgpack", codingPath: CodecError.path(codingPath))
+        }
+        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset, userInfo: decoder.userInfo)
+        child.codingPath = codingPath + [key]
+        return child
+    }
+}
+
+/// The key `super`, for ``MessagePackKeyedDecoding/superDecoder()``.
+struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { return nil }
+    init?(intValue: Int) { return nil }
+}
+
+/// The unkeyed container of ``MessagePackDecoder``: an array read front to back.
+struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
+    let decoder: MessagePackDecoder
+    let codingPath: [any CodingKey]
+    let count: Int?
+    private(set) var currentIndex = 0
+    private var offset: Int
+
+    init(decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]) {
+        self.decoder = decoder
+        self.codingPath = codingPath
+        self.count = Int(header.bits)
+        self.offset = header.payload
+    }
+
+    var isAtEnd: Bool { currentIndex >= count ?? 0 }
+
+    private func checkNotAtEnd() throws {
+        guard !isAtEnd else {
+            throw CodecError(
+                .valueNotFound, "the array has only \(count ?? 0) elements", codec: "msgpack",
+                codingPath: CodecError.path(codingPath + [IndexKey(currentIndex)]), byteOffset: offset)
+        }
+    }
+
+    mutating func decodeNil() throws -> Bool {
+        try checkNotAtEnd()
+        guard decoder.bytes.byte(offset) == 0xc0 else { return false }
+        offset += 1
+        currentIndex += 1
+        return true
+    }
+
+    @inline(__always)
+    private mutating func scalar<R>(_ body: (MessagePackHeader, Int) throws(CodecError) -> R) throws -> R {
+        try checkNotAtEnd()
+        do throws(CodecError) {
+            let header = try decoder.bytes.header(at: offset)
+            let result = try body(header, offset)
+            offset = header.kind == .array || header.kind == .map ? try decoder.bytes.skip(at: offset) : header.next
+            currentIndex += 1
+            return result
+        } catch {
+            throw error.withCodingPath(codingPath + [IndexKey(currentIndex)])
+        }
+    }
+
+    private mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        let bytes = decoder.bytes
+        return try scalar { h, o throws(CodecError) in try bytes.integer(h, as: T.self, at: o) }
+    }
+
+    mutating func decode(_ type: Bool.Type) throws -> Bool {
+        let bytes = decoder.bytes
+        return try scalar { h, o throws(CodecError) in
+            guard h.kind == .bool else { throw bytes.mismatch(h, expected: "a bool", at: o) }
+            return h.bits == 1
+        }
+    }
+    mutating func decode(_ type: String.Type) throws -> String {
+        let bytes = decoder.bytes
+        return try scalar { h, o throws(CodecError) in try bytes.string(h, at: o) }
+    }
+    mutating func decode(_ type: Double.Type) throws -> Double {
+        let bytes = decoder.bytes
+        return try scalar { h, o throws(CodecError) in try bytes.double(h, at: o) }
+    }
+    mutating func decode(_ type: Float.Type) throws -> Float {
+        let bytes = decoder.bytes
+        return try scalar { h, o throws(CodecError) in try bytes.float(h, at: o) }
+    }
+    mutating func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try integer(type) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try integer(type) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
+
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try checkNotAtEnd()
+        let value = try decoder.decode(type, at: offset, parent: codingPath, key: IndexKey(currentIndex))
+        offset = try decoder.bytes.skip(at: offset)
+        currentIndex += 1
+        return value
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
+        try checkNotAtEnd()
+        let path = codingPath + [IndexKey(currentIndex)]
+        let container = try decoder.scoped(offset: offset, path: path) { try $0.container(keyedBy: type) }
+        offset = try decoder.bytes.skip(at: offset)
+        currentIndex += 1
+        return container
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try checkNotAtEnd()
+        let path = codingPath + [IndexKey(currentIndex)]
+        let container = try decoder.scoped(offset: offset, path: path) { try $0.unkeyedContainer() }
+        offset = try decoder.bytes.skip(at: offset)
+        currentIndex += 1
+        return container
+    }
+
+    mutating func superDecoder() throws -> any Decoder {
+        try checkNotAtEnd()
+        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset, userInfo: decoder.userInfo)
+        child.codingPath = codingPath + [IndexKey(currentIndex)]
+        offset = try decoder.bytes.skip(at: offset)
+        currentIndex += 1
+        return child
+    }
+}
+
+extension MessagePackDecoder {
+    /// Runs `body` with this decoder moved to `offset` and `path`, and moves it back.
+    func scoped<R>(offset: Int, path: [any CodingKey], _ body: (MessagePackDecoder) throws -> R) throws -> R {
+        let savedOffset = self.offset
+        let savedPath = codingPath
+        self.offset = offset
+        codingPath = path
+        defer {
+            self.offset = savedOffset
+            codingPath = savedPath
+        }
+        return try body(self)
+    }
+}

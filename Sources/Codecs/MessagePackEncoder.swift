@@ -1,0 +1,132 @@
+internal import Foundation
+
+/// The Codable `Encoder` of ``MessagePackCodec``, streaming through a ``MessagePackWriter``.
+///
+/// One encoder object serves a whole message: encoding a nested value records where it starts and restores the
+/// state afterwards, so no encoder is allocated per field. A value whose `encode(to:)` writes nothing is written
+/// as an empty map, as Foundation's JSONEncoder writes `{}`.
+final class MessagePackEncoder: Encoder {
+    let writer: MessagePackWriter
+    let maxDepth: Int
+    var codingPath: [any CodingKey] = []
+    let userInfo: [CodingUserInfoKey: Any]
+    private var depth = 0
+    /// The writer offset where the value being encoded starts.
+    private var valueStart = 0
+    /// The map slot opened for the value being encoded, reused when `container(keyedBy:)` is called again.
+    private var valueMapSlot = -1
+
+    init(writer: MessagePackWriter, maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+        self.writer = writer
+        self.maxDepth = maxDepth
+        self.userInfo = userInfo
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        if valueMapSlot < 0 {
+            valueMapSlot = writer.beginContainer(isMap: true)
+        }
+        return KeyedEncodingContainer(
+            MessagePackKeyedEncoding<Key>(encoder: self, slot: valueMapSlot, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        MessagePackUnkeyedEncoding(encoder: self, slot: writer.beginContainer(isMap: false), codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        MessagePackSingleValueEncoding(encoder: self, codingPath: codingPath)
+    }
+
+    private func tooDeep(_ path: [any CodingKey]) -> CodecError {
+        CodecError(
+            .invalidValue, "the value nests deeper than the limit of \(maxDepth)", codec: "msgpack",
+            codingPath: CodecError.path(path))
+    }
+
+    /// Encodes `value` at the current position: byte arrays, `Data` and `Date` directly, ``Value`` without Codable,
+    /// anything else through its `encode(to:)`. The coding path is `parent` followed by `key`, built only when
+    /// needed.
+    func encode<T: Encodable>(_ value: T, parent: [any CodingKey], key: (any CodingKey)?) throws {
+        var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
+        // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
+        switch T.self {
+        case is [UInt8].Type: (value as! [UInt8]).withUnsafeBytes { writer.writeBinary($0) }
+        case is Data.Type: (value as! Data).withUnsafeBytes { writer.writeBinary($0) }
+        case is Date.Type:
+            do throws(CodecError) { try writer.write(value as! Date) } catch { throw error.withCodingPath(path) }
+        case is Value.Type:
+            do throws(CodecError) { try write(value as! Value, depth: depth) } catch {
+                throw error.withCodingPath(path)
+            }
+        default:
+            guard depth < maxDepth else { throw tooDeep(path) }
+            let saved = (valueStart, valueMapSlot, codingPath)
+            valueStart = writer.size
+            valueMapSlot = -1
+            codingPath = path
+            depth += 1
+            defer {
+                (valueStart, valueMapSlot, codingPath) = saved
+                depth -= 1
+            }
+            try value.encode(to: self)
+            if writer.size == valueStart {
+                _ = writer.beginContainer(isMap: true)
+            }
+        }
+    }
+
+    /// Writes a ``Value`` directly.
+    ///
+    /// - Throws: `invalidValue` for a value nested deeper than the limit or an unencodable date.
+    func write(_ value: Value, depth: Int) throws(CodecError) {
+        switch value {
+        case .null: writer.writeNil()
+        case .bool(let flag): writer.write(flag)
+        case .int(let number): writer.write(number)
+        case .uint(let number): writer.write(number)
+        case .double(let number): writer.write(number)
+        case .string(let text): writer.write(text)
+        case .bytes(let bytes): bytes.withUnsafeBytes { writer.writeBinary($0) }
+        case .date(let date): try writer.write(date)
+        case .extension(let type, let data): data.withUnsafeBytes { writer.writeExtension(type: type, $0) }
+        case .array(let elements):
+            guard depth < maxDepth else { throw tooDeep(codingPath) }
+            writer.writeArrayHeader(elements.count)
+            for element in elements { try write(element, depth: depth + 1) }
+        case .map(let pairs):
+            guard depth < maxDepth else { throw tooDeep(codingPath) }
+            writer.writeMapHeader(pairs.count)
+            for pair in pairs {
+                try write(pair.key, depth: depth + 1)
+                try write(pair.value, depth: depth + 1)
+            }
+        }
+    }
+}
+
+/// The single-value container of ``MessagePackEncoder``.
+struct MessagePackSingleValueEncoding: SingleValueEncodingContainer {
+    let encoder: MessagePackEncoder
+    let codingPath: [any CodingKey]
+
+    private var writer: MessagePackWriter { encoder.writer }
+
+    mutating func encodeNil() throws { writer.writeNil() }
+    mutating func encode(_ value: Bool) throws { writer.write(value) }
+    mutating func encode(_ value: String) throws { writer.write(value) }
+    mutating func encode(_ value: Double) throws { writer.write(value) }
+    mutating func encode(_ value: Float) throws { writer.write(value) }
+    mutating func encode(_ value: Int) throws { writer.write(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { writer.write(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { writer.write(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { writer.write(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { writer.write(value) }
+    mutating func encode(_ value: UInt) throws { writer.write(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { writer.write(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { writer.write(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { writer.write(UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { writer.write(value) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encode(value, parent: codingPath, key: nil) }
+}

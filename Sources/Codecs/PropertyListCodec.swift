@@ -1,0 +1,69 @@
+internal import Foundation
+
+/// Binary property lists (name `plist`), through Foundation's `PropertyListEncoder` (binary format) and a hardened
+/// `PropertyListDecoder`.
+///
+/// Before Foundation sees a payload, ``BinaryPropertyListValidator`` checks all of it without recursion: header,
+/// trailer and offsets, object types, counts against the bytes present, string encodings, reference cycles, nesting
+/// (through shared references) and the fully expanded size. Only a payload that passes reaches Foundation, whose
+/// binary decoder on Linux would otherwise crash on cycles and expand shared references without bound.
+///
+/// Property lists have no null: a `nil` top level cannot be encoded, and absent optionals are left out of
+/// dictionaries. `Data` is a data object, `[UInt8]` an array of integers, `Date` a date object. A dictionary with a
+/// repeated key is refused (``CodecError/Code/duplicateKey``); number ranges are Foundation's to judge.
+/// See docs/CODECS.md for the full mapping.
+public struct PropertyListCodec: MessageCodec {
+    /// `plist`.
+    public var name: String { "plist" }
+    /// The limits applied when decoding.
+    public var limits: DecodeLimits
+
+    /// Creates the codec.
+    ///
+    /// - Parameter limits: The decode limits; ``DecodeLimits/default`` unless given.
+    public init(limits: DecodeLimits = .default) {
+        self.limits = limits
+    }
+
+    /// Encodes `value` as a binary property list.
+    ///
+    /// - Parameter value: The value to encode.
+    /// - Returns: The payload.
+    /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a `nil` top level, a ``Value`` null or
+    ///   extension, or anything else Foundation refuses.
+    public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = PropertyListEncoder()
+        encoder.outputFormat = .binary
+        do {
+            return [UInt8](try encoder.encode(value))
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            throw CodecError(encoding: error, codec: name)
+        }
+    }
+
+    /// Decodes a value of type `type` from a binary property list, after validating all of it.
+    ///
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - bytes: The complete payload.
+    /// - Returns: The decoded value.
+    /// - Throws: ``CodecError`` with ``CodecError/Code/truncated``, ``CodecError/Code/malformed``,
+    ///   ``CodecError/Code/countExceedsInput``, ``CodecError/Code/invalidUTF8``, ``CodecError/Code/duplicateKey``,
+    ///   ``CodecError/Code/referenceCycle``, ``CodecError/Code/depthLimitExceeded``,
+    ///   ``CodecError/Code/expansionLimitExceeded``, ``CodecError/Code/typeMismatch``,
+    ///   ``CodecError/Code/valueOutOfRange``, ``CodecError/Code/keyNotFound`` or
+    ///   ``CodecError/Code/valueNotFound``.
+    public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
+        try BinaryPropertyListValidator(bytes: bytes, limits: limits).validate()
+        let data = Data(bytes)
+        do {
+            return try PropertyListDecoder().decode(type, from: data)
+        } catch let error as CodecError {
+            throw error
+        } catch {
+            throw CodecError(decoding: error, codec: name)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+internal import Foundation
+
+/// A coding key made from any string or integer.
+struct AnyCodingKey: CodingKey {
+    let stringValue: String
+    let intValue: Int?
+    init(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init(intValue: Int) {
+        stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+extension Value: Codable {
+    /// Encodes the value through any encoder.
+    ///
+    /// MessagePack writes every case natively. Through other encoders (JSON, property lists): ``bytes(_:)`` is
+    /// encoded as `Data`, ``date(_:)`` as `Date`, and map keys must be strings or integers (integers are written
+    /// in decimal, as Python's `json` writes them).
+    ///
+    /// - Parameter encoder: The encoder.
+    /// - Throws: `EncodingError.invalidValue` (``CodecError/Code/invalidValue`` from a codec) for an
+    ///   ``extension(type:data:)`` or a map key of another kind outside MessagePack.
+    public func encode(to encoder: any Encoder) throws {
+        if let messagePack = encoder as? MessagePackEncoder {
+            try messagePack.write(self, depth: 0)
+            return
+        }
+        switch self {
+        case .null:
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag): try single(encoder, flag)
+        case .int(let number): try single(encoder, number)
+        case .uint(let number): try single(encoder, number)
+        case .double(let number): try single(encoder, number)
+        case .string(let text): try single(encoder, text)
+        case .bytes(let bytes): try single(encoder, Data(bytes))
+        case .date(let date): try single(encoder, date)
+        case .array(let elements):
+            var container = encoder.unkeyedContainer()
+            for element in elements { try container.encode(element) }
+        case .map(let pairs):
+            var container = encoder.container(keyedBy: AnyCodingKey.self)
+            for pair in pairs {
+                let key: AnyCodingKey
+                switch pair.key {
+                case .string(let text): key = AnyCodingKey(stringValue: text)
+                case .int(let number): key = AnyCodingKey(stringValue: String(number))
+                case .uint(let number): key = AnyCodingKey(stringValue: String(number))
+                default:
+                    throw EncodingError.invalidValue(
+                        pair.key,
+                        EncodingError.Context(
+                            codingPath: encoder.codingPath,
+                            debugDescription: "a \(pair.key.kind) map key can only be encoded as MessagePack"))
+                }
+                try container.encode(pair.value, forKey: key)
+            }
+        case .extension(let type, _):
+            throw EncodingError.invalidValue(
+                self,
+                EncodingError.Context(
+                    codingPath: encoder.codingPath,
+                    debugDescription: "extension type \(type) can only be encoded as MessagePack"))
+        }
+    }
+
+    private func single<T: Encodable>(_ encoder: any Encoder, _ value: T) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+
+    /// Decodes whatever the decoder holds.
+    ///
+    /// MessagePack decodes natively (see ``Value``). Through other decoders the first kind that fits wins, in
+    /// this order: null, bool, `Int64`, `UInt64`, `Double`, string, `Data` (as ``bytes(_:)``), `Date`, map (keys
+    /// sorted, as Foundation does not keep their order), array.
+    ///
+    /// - Parameter decoder: The decoder.
+    /// - Throws: `DecodingError.dataCorrupted` when nothing fits.
+    public init(from decoder: any Decoder) throws {
+        if let messagePack = decoder as? MessagePackDecoder {
+            self = try messagePack.decodeValue(at: messagePack.offset)
+            return
+        }
+        if let container = try? decoder.singleValueContainer() {
+            if container.decodeNil() {
+                self = .null
+                return
+            }
+            if let flag = try? container.decode(Bool.self) {
+                self = .bool(flag)
+                return
+            }
+            if let number = try? container.decode(Int64.self) {
+                self = .int(number)
+                return
+            }
+            if let number = try? container.decode(UInt64.self) {
+                self = .uint(number)
+                return
+            }
+            if let number = try? container.decode(Double.self) {
+                self = .double(number)
+                return
+            }
+            if let text = try? container.decode(String.self) {
+                self = .string(text)
+                return
+            }
+            if let data = try? container.decode(Data.self) {
+                self = .bytes([UInt8](data))
+                return
+            }
+            if let date = try? container.decode(Date.self) {
+                self = .date(date)
+                return
+            }
+        }
+        if let container = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            let keys = container.allKeys.sorted { $0.stringValue < $1.stringValue }
+            var pairs: [(key: Value, value: Value)] = []
+            pairs.reserveCapacity(keys.count)
+            for key in keys {
+                pairs.append((key: .string(key.stringValue), value: try container.decode(Value.self, forKey: key)))
+            }
+            self = .map(pairs)
+            return
+        }
+        var container = try decoder.unkeyedContainer()
+        var elements: [Value] = []
+        while !container.isAtEnd {
+            elements.append(try container.decode(Value.self))
+        }
+        self = .array(elements)
+    }
+}
