@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one error type of GIPCKit: pipes, handles and child processes.
+///
+/// Compare by ``code``. Errors from the layers below are wrapped, never lost: ``transportError`` holds the
+/// transport's error for pipe failures and ``codecError`` the codec's for encoding and decoding failures.
+///
+/// ```swift
+/// do { let job = try await jobs.get(timeout: .seconds(1)) }
+/// catch let error as GIPCError where error.code == .timedOut { … }
+/// ```
+public struct GIPCError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong. Extensible: new codes may be added, so `switch` over it with a `default`.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// The handle was closed (use after close, double close).
+        public static let closed = Code("closed")
+        /// `close()` was called while another task was inside `put` or `get` on the same handle.
+        public static let locked = Code("locked")
+        /// The handle was handed to a child process and can no longer be used here, or handed a second time.
+        public static let transferred = Code("transferred")
+        /// The peer closed its end at a message boundary: a clean end of stream (gipc's `EOFError`).
+        public static let endOfStream = Code("endOfStream")
+        /// The peer's end went away in the middle of a message.
+        public static let truncated = Code("truncated")
+        /// The stream broke the wire format (frame too large, bad header) or an earlier error made it unusable.
+        public static let corruptStream = Code("corruptStream")
+        /// The reading end is gone: nobody will receive what is put.
+        public static let peerClosed = Code("peerClosed")
+        /// The operation's timeout passed.
+        public static let timedOut = Code("timedOut")
+        /// The codec could not encode or decode a message; ``GIPCError/codecError`` has the details.
+        /// After a decoding failure the pipe stays usable: the next message decodes on its own.
+        public static let codecFailure = Code("codecFailure")
+        /// A child process could not be started; ``GIPCError/errno`` says why.
+        public static let spawnFailed = Code("spawnFailed")
+        /// The program to start does not exist or is not executable.
+        public static let executableNotFound = Code("executableNotFound")
+        /// The child program has no entry point of that name registered in its bootstrap.
+        public static let entryNotFound = Code("entryNotFound")
+        /// Sending a signal to or waiting for a child failed.
+        public static let processControlFailed = Code("processControlFailed")
+        /// Another system call failed; ``GIPCError/syscall`` and ``GIPCError/errno`` say which and why.
+        public static let systemError = Code("systemError")
+        /// An argument was not acceptable (the message says which).
+        public static let invalidArgument = Code("invalidArgument")
+
+        public var description: String { name }
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// A sentence a person can act on.
+    public let message: String
+    /// The failing system call, when there is one.
+    public let syscall: String?
+    /// Its `errno`.
+    public let errno: Int32?
+    /// The child process involved, when there is one.
+    public let pid: Int32?
+    /// The transport's error, for pipe failures.
+    public let transportError: TransportError?
+    /// The codec's error, for ``Code/codecFailure``.
+    public let codecError: CodecError?
+
+    /// Creates an error. Library code uses the helpers below; this is public for tests and extensions.
+    public init(
+        _ code: Code,
+        _ message: String,
+        syscall: String? = nil,
+        errno: Int32? = nil,
+        pid: Int32? = nil,
+        transportError: TransportError? = nil,
+        codecError: CodecError? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.syscall = syscall
+        self.errno = errno
+        self.pid = pid
+        self.transportError = transportError
+        self.codecError = codecError
+    }
+
+    public var description: String {
+        var text = "GIPCError.\(code): \(message)"
+        if let pid { text += " [pid \(pid)]" }
+        if let syscall, let errno { text += " [\(syscall): \(String(cString: strerror(errno))) (errno \(errno))]" }
+        if let transportError { text += " [\(transportError)]" }
+        if let codecError { text += " [\(codecError)]" }
+        return text
+    }
+}
+
+extension GIPCError {
+    /// Wraps a transport error under the matching GIPCKit code.
+    init(_ error: TransportError) {
+        let code: Code
+        switch error.code {
+        case .peerClosed where error.syscall != nil: code = .peerClosed  // EPIPE on write
+        case .peerClosed: code = .endOfStream
+        case .truncatedFrame: code = .truncated
+        case .frameTooLarge, .protocolViolation, .poisoned: code = .corruptStream
+        case .timedOut: code = .timedOut
+        case .closed: code = .closed
+        case .locked: code = .locked
+        case .transferred: code = .transferred
+        default: code = .systemError
+        }
+        self.init(code, error.message, syscall: error.syscall, errno: error.errno, transportError: error)
+    }
+
+    /// Wraps a codec error.
+    init(_ error: CodecError, encoding: Bool) {
+        self.init(
+            .codecFailure, "\(encoding ? "encoding" : "decoding") a message failed: \(error.message)",
+            codecError: error)
+    }
+
+    static func system(_ syscall: String, errno: Int32, pid: Int32? = nil) -> GIPCError {
+        GIPCError(.systemError, "\(syscall) failed", syscall: syscall, errno: errno, pid: pid)
+    }
+
+    /// Runs `body`, turning transport and codec errors into GIPCErrors (cancellation passes through).
+    static func mapping<R>(encoding: Bool = false, _ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
+        } catch let error as TransportError {
+            throw GIPCError(error)
+        } catch let error as CodecError {
+            throw GIPCError(error, encoding: encoding)
+        }
+    }
+}
