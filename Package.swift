@@ -30,7 +30,21 @@ let package = Package(
         .executableTarget(name: "gipc", dependencies: ["GIPCKit"], path: "Sources/gipc"),
         .testTarget(name: "GIPCTransportTests", dependencies: ["GIPCTransport"], path: "Tests/TransportTests"),
         .testTarget(name: "GIPCCodecsTests", dependencies: ["GIPCCodecs"], path: "Tests/CodecsTests"),
-        .testTarget(name: "GIPCKitTests", dependencies: ["GIPCKit"], path: "Tests/GIPCKitTests"),
+        .testTarget(
+            name: "GIPCKitTests",
+            dependencies: ["GIPCKit", "GIPCTestEntries", "CGIPCSystem"],
+            path: "Tests/GIPCKitTests"
+        ),
+        // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`
+        // runner cannot bootstrap entries itself.
+        .target(name: "GIPCTestEntries", dependencies: ["GIPCKit"], path: "Tests/TestEntries"),
+        .executableTarget(
+            name: "gipc-test-host",
+            dependencies: ["GIPCKit", "GIPCTestEntries"],
+            path: "Tests/TestHost"
+        ),
+        // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
+        .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
     ]
 )
 

@@ -97,11 +97,26 @@ public final class FrameReader: Sendable {
         try end.close()
     }
 
-    /// Gives up the descriptor without closing it, so that a child process can inherit it.
-    /// The reader is unusable afterwards (``TransportError/Code/transferred``); the caller owns the descriptor.
-    /// Bytes already buffered here are not handed on, so transfer a reader before reading from it.
-    /// - Throws: as ``close()``.
-    package func detachDescriptor() throws(TransportError) -> Int32 {
-        try end.detach()
+    /// Starts handing the descriptor to a child process (which inherits it): no task can use this end until
+    /// ``completeTransfer()`` (the child started; the descriptor is closed here and the end reports
+    /// ``TransportError/Code/transferred`` from then on) or ``abortTransfer()`` (the end stays usable).
+    /// - Returns: the descriptor, still open.
+    /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation or the reader holds received bytes,
+    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before.
+    package func beginTransfer() throws(TransportError) -> Int32 {
+        let fd = try end.beginTransfer()
+        if decoder.withLock({ $0.hasPartialFrame }) {
+            end.abortTransfer()
+            throw TransportError(
+                .locked, "the reader holds received bytes that a child could not see; transfer it before reading",
+                fileDescriptor: fd)
+        }
+        return fd
     }
+
+    /// Finishes a transfer begun with ``beginTransfer()``.
+    package func completeTransfer() { end.completeTransfer() }
+
+    /// Cancels a transfer begun with ``beginTransfer()``.
+    package func abortTransfer() { end.abortTransfer() }
 }

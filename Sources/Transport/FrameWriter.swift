@@ -98,11 +98,21 @@ public final class FrameWriter: Sendable {
         try end.close()
     }
 
-    /// Gives up the descriptor without closing it, so that a child process can inherit it.
-    /// - Throws: as ``close()``.
-    package func detachDescriptor() throws(TransportError) -> Int32 {
-        try end.detach()
+    /// Starts handing the descriptor to a child process (which inherits it): no task can use this end until
+    /// ``completeTransfer()`` (the child started; the descriptor is closed here and the end reports
+    /// ``TransportError/Code/transferred`` from then on) or ``abortTransfer()`` (the end stays usable).
+    /// - Returns: the descriptor, still open.
+    /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation,
+    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before.
+    package func beginTransfer() throws(TransportError) -> Int32 {
+        try end.beginTransfer()
     }
+
+    /// Finishes a transfer begun with ``beginTransfer()``.
+    package func completeTransfer() { end.completeTransfer() }
+
+    /// Cancels a transfer begun with ``beginTransfer()``.
+    package func abortTransfer() { end.abortTransfer() }
 
     private func poison(_ error: TransportError) {
         failure.withLock { $0 = $0 ?? error }

@@ -62,15 +62,37 @@ final class PipeEnd: Sendable {
         }
     }
 
-    /// Gives the descriptor up without closing it, for a child process to inherit; the caller now owns `fd`.
+    /// Starts handing the descriptor to a child process: takes the operation lock (so no task uses it meanwhile)
+    /// and returns the descriptor, still owned here. Follow with ``completeTransfer()`` once the child has
+    /// started, or ``abortTransfer()`` if it could not be started.
     /// - Throws: as ``close()``.
-    func detach() throws(TransportError) -> Int32 {
-        try withIdleLock { () throws(TransportError) -> Int32 in
+    func beginTransfer() throws(TransportError) -> Int32 {
+        guard lock.tryLock() else {
             try checkOpen()
-            status.withLock { $0 = .transferred }
-            source.invalidate()
-            return fd
+            throw TransportError(
+                .locked, "another task is inside an operation on this pipe end; it cannot be transferred now",
+                fileDescriptor: fd)
         }
+        do {
+            try checkOpen()
+        } catch {
+            lock.unlock()
+            throw error
+        }
+        return fd
+    }
+
+    /// Finishes a transfer begun with ``beginTransfer()``: the child has its copy, so this process closes its own.
+    func completeTransfer() {
+        status.withLock { $0 = .transferred }
+        source.invalidate()
+        Syscalls.close(fd)
+        lock.unlock()
+    }
+
+    /// Cancels a transfer begun with ``beginTransfer()``: the pipe end stays usable here.
+    func abortTransfer() {
+        lock.unlock()
     }
 
     private func withIdleLock<R>(_ body: () throws(TransportError) -> R) throws(TransportError) -> R {

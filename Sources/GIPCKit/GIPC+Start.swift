@@ -1,0 +1,186 @@
+import CGIPCSystem
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension GIPC {
+    private static let entryHostOverride = Mutex<String?>(nil)
+
+    /// The environment variable that names the program hosting entries, when it is not the current program.
+    public static let entryHostVariable = "GIPC_ENTRY_HOST"
+
+    /// The program that children running entries are started from.
+    ///
+    /// By default the current program (`/proc/self/exe`), which must call ``bootstrap(_:)``. When the current
+    /// program is not yours to change (a `swift test` runner, a server framework's `main`), build a small executable
+    /// that calls ``bootstrap(_:)`` with the entries, and name it here, with the `GIPC_ENTRY_HOST` environment
+    /// variable, or per call with `host:`.
+    public static var entryHost: String {
+        get {
+            if let path = entryHostOverride.withLock({ $0 }) { return path }
+            if let path = ProcessInfo.processInfo.environment[entryHostVariable], !path.isEmpty { return path }
+            #if os(Linux)
+            return "/proc/self/exe"
+            #else
+            return ProcessInfo.processInfo.arguments[0]
+            #endif
+        }
+        set { entryHostOverride.withLock { $0 = newValue } }
+    }
+
+    /// Starts a child process that runs `entry` with `arguments`.
+    ///
+    /// Pipe handles anywhere inside `arguments` move to the child: it inherits their descriptors, and they are
+    /// closed here once the child has started (using them afterwards throws ``GIPCError/Code/transferred``).
+    /// - Parameters:
+    ///   - entry: the entry to run; the host program's ``bootstrap(_:)`` must list it.
+    ///   - arguments: the entry's arguments.
+    ///   - name: a name for the process (its `argv[0]` and ``ChildProcess/name``); default: the entry's name.
+    ///   - daemon: if `true`, the child is killed when this process dies.
+    ///   - host: the program to start instead of ``entryHost``.
+    ///   - environment: the child's environment; default: this process's.
+    /// - Returns: the running child.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/entryNotFound`` (this program hosts entries but not this one),
+    ///   ``GIPCError/Code/transferred`` / ``GIPCError/Code/closed`` (a handle was given away or closed before:
+    ///   nothing starts), ``GIPCError/Code/locked`` (a task is inside `get`/`put` on a handle),
+    ///   ``GIPCError/Code/invalidArgument`` (the arguments cannot be encoded), ``GIPCError/Code/spawnFailed``,
+    ///   ``GIPCError/Code/executableNotFound``. When starting fails, every handle stays usable here.
+    public static func start<Entry: ChildEntry>(
+        _ entry: Entry.Type,
+        _ arguments: Entry.Arguments,
+        name: String? = nil,
+        daemon: Bool = false,
+        host: String? = nil,
+        environment: [String: String]? = nil
+    ) async throws -> ChildProcess {
+        let program = host ?? entryHost
+        if host == nil, entryHostOverride.withLock({ $0 }) == nil,
+            ProcessInfo.processInfo.environment[entryHostVariable] == nil,
+            EntryRegistry.entry(named: Entry.entryName) == nil
+        {
+            throw GIPCError(
+                .entryNotFound,
+                "'\(Entry.entryName)' is not listed in this program's GIPC.bootstrap([...]); list it there, "
+                    + "or name a host program that does (GIPC.entryHost, GIPC_ENTRY_HOST or host:)")
+        }
+        let collector = HandleTransfer.Collector()
+        let payload: [UInt8]
+        do {
+            let encoder = JSONEncoder()
+            encoder.userInfo[HandleTransfer.userInfoKey] = collector
+            payload = Array(try encoder.encode(arguments))
+        } catch let error as GIPCError {
+            throw error
+        } catch {
+            throw GIPCError(.invalidArgument, "cannot encode the arguments of '\(Entry.entryName)': \(error)")
+        }
+
+        let channel: FramePipe
+        do { channel = try FramePipe(options: PipeOptions(maxFrameBytes: maxArgumentsBytes)) } catch {
+            throw GIPCError(error)
+        }
+        let ends = collector.collected + [TransferEnd(reader: channel.reader, codec: "raw")]
+        var variables = environment ?? ProcessInfo.processInfo.environment
+        variables[entryVariable] = Entry.entryName
+        variables[argumentsDescriptorVariable] = String(3 + collector.collected.count)
+        let process = try await spawn(
+            program: program, arguments: [], environment: variables, ends: ends,
+            describedEnds: collector.collected.count, name: name ?? Entry.entryName, daemon: daemon)
+        // The child reads its arguments first thing; a detached task keeps a large payload from holding up the
+        // caller, and ends with EPIPE if the child dies before reading.
+        let writer = channel.writer
+        Task {
+            try? await writer.send(payload)
+            try? writer.close()
+        }
+        return process
+    }
+
+    /// Starts any program with pipe handles: a Python, Erlang or C peer, or a Swift program of your own.
+    ///
+    /// The child finds the handles at descriptors 3, 4, … in the order given (a ``DuplexPipe`` takes two: its
+    /// reading half, then its writing half), described by the `GIPC_HANDLES` environment variable (see
+    /// ``HandleDescription``). Descriptors reach the child in blocking mode, as most programs expect. The handles
+    /// are closed here once the child has started.
+    /// - Parameters:
+    ///   - executable: a path, or a name looked up in the `PATH` of `environment`.
+    ///   - arguments: the program's arguments (without `argv[0]`).
+    ///   - environment: the child's environment; default: this process's.
+    ///   - handles: the handles to hand over.
+    ///   - name: a name for the process (its `argv[0]`); default: `executable`.
+    ///   - daemon: if `true`, the child is killed when this process dies.
+    /// - Returns: the running child.
+    /// - Throws: as ``start(_:_:name:daemon:host:environment:)``, except ``GIPCError/Code/entryNotFound``.
+    public static func start(
+        executable: String,
+        arguments: [String] = [],
+        environment: [String: String]? = nil,
+        handles: [any TransferableHandle] = [],
+        name: String? = nil,
+        daemon: Bool = false
+    ) async throws -> ChildProcess {
+        var ends: [TransferEnd] = []
+        for handle in handles {
+            for end in handle.transferEnds {
+                guard !ends.contains(where: { $0.identity == end.identity }) else {
+                    throw GIPCError(.invalidArgument, "the same handle appears twice in the handle list")
+                }
+                ends.append(end)
+            }
+        }
+        return try await spawn(
+            program: executable, arguments: arguments,
+            environment: environment ?? ProcessInfo.processInfo.environment, ends: ends, describedEnds: ends.count,
+            name: name ?? executable, daemon: daemon)
+    }
+
+    /// Takes every end out of service, starts the child with their descriptors at 3, 4, …, then closes them here
+    /// (or, if starting failed, puts them back in service).
+    private static func spawn(
+        program: String, arguments: [String], environment: [String: String], ends: [TransferEnd],
+        describedEnds: Int, name: String, daemon: Bool
+    ) async throws -> ChildProcess {
+        var descriptors: [Int32] = []
+        var begun: [TransferEnd] = []
+        func putBack() {
+            for (end, fd) in zip(begun, descriptors) {
+                _ = gipc_set_nonblocking(fd, 1)
+                end.abortTransfer()
+            }
+        }
+        do {
+            for end in ends {
+                let fd = try end.beginTransfer()
+                begun.append(end)
+                descriptors.append(fd)
+                // Most peers expect blocking descriptors; a Swift child switches them back on adoption.
+                _ = gipc_set_nonblocking(fd, 0)
+            }
+        } catch let error as TransportError {
+            putBack()
+            throw GIPCError(error)
+        }
+        var variables = environment
+        let descriptions = ends.prefix(describedEnds).enumerated().map { index, end in
+            end.description(childFD: Int32(3 + index))
+        }
+        variables[HandleDescription.environmentVariable] = HandleDescription.formatList(descriptions)
+        let request = SpawnRequest(
+            executable: program, arguments: arguments, environment: variables, descriptors: descriptors,
+            daemon: daemon, name: name)
+        let process: ChildProcess
+        do {
+            process = try await ChildProcess.spawn(request)
+        } catch {
+            putBack()
+            throw error
+        }
+        for end in ends { end.completeTransfer() }
+        return process
+    }
+}

@@ -1,0 +1,88 @@
+/// The GIPCKit API: pipes, duplex pipes, child processes and the bootstrap that runs entries in children.
+///
+/// ```swift
+/// let (reader, writer) = try GIPC.pipe(of: Order.self, codec: .msgpack)
+/// let child = try await GIPC.start(Kitchen.self, Kitchen.Arguments(orders: reader))
+/// try await writer.put(Order(id: 1, item: "tea"))
+/// ```
+public enum GIPC {
+    /// Creates a unidirectional pipe for messages of type `Message`.
+    /// - Parameters:
+    ///   - type: the message type.
+    ///   - codec: how messages become frame payloads: `.raw`, `.json`, `.plist`, `.msgpack` or your own.
+    ///   - options: the reader's message size limit and the kernel buffer size.
+    /// - Returns: the reading and the writing end.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/systemError`` (for example when out of descriptors).
+    public static func pipe<Message: Codable & Sendable>(
+        of type: Message.Type = Message.self,
+        codec: any MessageCodec = .json,
+        options: PipeOptions = PipeOptions()
+    ) throws -> (reader: PipeReader<Message>, writer: PipeWriter<Message>) {
+        let frames: FramePipe
+        do { frames = try FramePipe(options: options) } catch { throw GIPCError(error) }
+        return (PipeReader(frames: frames.reader, codec: codec), PipeWriter(frames: frames.writer, codec: codec))
+    }
+
+    /// Runs `body` with a new pipe and closes both ends afterwards, whatever happens (gipc's
+    /// `with gipc.pipe() as (r, w)`). Ends that were closed or handed to a child are left alone.
+    /// - Parameters:
+    ///   - type: the message type.
+    ///   - codec: the codec.
+    ///   - options: as for ``pipe(of:codec:options:)``.
+    ///   - body: the code that uses the pipe.
+    /// - Returns: what `body` returns.
+    /// - Throws: what ``pipe(of:codec:options:)`` or `body` throws.
+    public static func withPipe<Message: Codable & Sendable, Result>(
+        of type: Message.Type = Message.self,
+        codec: any MessageCodec = .json,
+        options: PipeOptions = PipeOptions(),
+        _ body: (PipeReader<Message>, PipeWriter<Message>) async throws -> Result
+    ) async throws -> Result {
+        let (reader, writer) = try pipe(of: type, codec: codec, options: options)
+        defer {
+            if reader.isOpen { try? reader.close() }
+            if writer.isOpen { try? writer.close() }
+        }
+        return try await body(reader, writer)
+    }
+
+    /// Creates a duplex pipe: the first end sends `A` and receives `B`, the second sends `B` and receives `A`.
+    /// - Parameters:
+    ///   - sending: the type the first end sends.
+    ///   - receiving: the type the first end receives.
+    ///   - codec: the codec of both directions.
+    ///   - options: as for ``pipe(of:codec:options:)``, for both directions.
+    /// - Returns: the two ends.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/systemError``.
+    public static func duplexPipe<A: Codable & Sendable, B: Codable & Sendable>(
+        sending: A.Type = A.self,
+        receiving: B.Type = B.self,
+        codec: any MessageCodec = .json,
+        options: PipeOptions = PipeOptions()
+    ) throws -> (DuplexPipe<A, B>, DuplexPipe<B, A>) {
+        let forward = try pipe(of: A.self, codec: codec, options: options)
+        let backward = try pipe(of: B.self, codec: codec, options: options)
+        return (
+            DuplexPipe(reader: backward.reader, writer: forward.writer),
+            DuplexPipe(reader: forward.reader, writer: backward.writer)
+        )
+    }
+
+    /// Runs `body` with a new duplex pipe and closes every half afterwards, whatever happens.
+    /// - Returns: what `body` returns.
+    /// - Throws: what ``duplexPipe(sending:receiving:codec:options:)`` or `body` throws.
+    public static func withDuplexPipe<A: Codable & Sendable, B: Codable & Sendable, Result>(
+        sending: A.Type = A.self,
+        receiving: B.Type = B.self,
+        codec: any MessageCodec = .json,
+        options: PipeOptions = PipeOptions(),
+        _ body: (DuplexPipe<A, B>, DuplexPipe<B, A>) async throws -> Result
+    ) async throws -> Result {
+        let (first, second) = try duplexPipe(sending: A.self, receiving: B.self, codec: codec, options: options)
+        defer {
+            for end in [first.reader.frames, second.reader.frames] where end.isOpen { try? end.close() }
+            for end in [first.writer.frames, second.writer.frames] where end.isOpen { try? end.close() }
+        }
+        return try await body(first, second)
+    }
+}

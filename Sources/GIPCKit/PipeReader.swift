@@ -1,0 +1,63 @@
+/// The reading end of a typed pipe: ``get(timeout:)`` suspends the calling task until a whole message arrives.
+///
+/// Concurrent `get`s from many tasks are served one whole message at a time, in call order. A `get` that times out
+/// or is cancelled in the middle of a message keeps what arrived, and the next `get` completes it. A message the
+/// codec cannot decode throws ``GIPCError/Code/codecFailure`` and is dropped; the next message decodes normally.
+///
+/// A reader can be handed to a child process inside an entry's arguments (at any depth) or in the handle list of
+/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``; it is then closed here.
+public final class PipeReader<Message: Decodable & Sendable>: Sendable {
+    let frames: FrameReader
+    /// The codec that decodes each frame.
+    public let codec: any MessageCodec
+
+    init(frames: FrameReader, codec: any MessageCodec) {
+        self.frames = frames
+        self.codec = codec
+    }
+
+    /// Adopts an open descriptor carrying frames (for example one a parent passed as fd 3).
+    /// - Parameters:
+    ///   - fd: the descriptor; owned by the reader from now on.
+    ///   - codec: the codec both ends agreed on.
+    ///   - maxFrameBytes: the largest message to accept, in bytes (default 64 MiB).
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/systemError`` if the descriptor cannot be set up.
+    public convenience init(
+        adopting fd: Int32, codec: any MessageCodec, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes
+    ) throws {
+        do {
+            self.init(frames: try FrameReader(adopting: fd, maxFrameBytes: maxFrameBytes), codec: codec)
+        } catch {
+            throw GIPCError(error)
+        }
+    }
+
+    /// Receives the next message.
+    /// - Parameter timeout: how long to wait in all (behind other tasks' `get`s too); `nil` waits forever.
+    /// - Returns: the decoded message.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/endOfStream`` when the writer closed at a message boundary,
+    ///   ``GIPCError/Code/truncated``, ``GIPCError/Code/corruptStream``, ``GIPCError/Code/timedOut``,
+    ///   ``GIPCError/Code/codecFailure``, ``GIPCError/Code/closed``, ``GIPCError/Code/transferred``;
+    ///   `CancellationError` when the task is cancelled while waiting.
+    public func get(timeout: Duration? = nil) async throws -> Message {
+        let payload = try await GIPCError.mapping { try await frames.receive(timeout: timeout) }
+        do {
+            return try codec.decode(Message.self, from: payload)
+        } catch let error as CodecError {
+            throw GIPCError(error, encoding: false)
+        }
+    }
+
+    /// Closes the reader; a writer in another process then gets ``GIPCError/Code/peerClosed``.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/locked`` if another task is inside ``get(timeout:)``,
+    ///   ``GIPCError/Code/closed`` if already closed, ``GIPCError/Code/transferred`` if handed to a child.
+    public func close() throws {
+        do { try frames.close() } catch { throw GIPCError(error) }
+    }
+
+    /// Whether this process still owns the reader (not closed, not transferred).
+    public var isOpen: Bool { frames.isOpen }
+
+    /// The largest message this reader accepts, in bytes.
+    public var maxFrameBytes: Int { frames.maxFrameBytes }
+}

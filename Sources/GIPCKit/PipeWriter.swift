@@ -1,0 +1,58 @@
+/// The writing end of a typed pipe: ``put(_:timeout:)`` suspends the calling task while the pipe is full.
+///
+/// Concurrent `put`s from many tasks are written one whole message at a time, in call order. A `put` that times
+/// out or is cancelled before its first byte leaves nothing behind; once bytes of a message are in the pipe, it is
+/// completed or the writer becomes unusable (``GIPCError/Code/corruptStream``): never a silent half message.
+///
+/// Keep one writer per pipe across processes: messages larger than `PIPE_BUF` from two processes would interleave.
+public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
+    let frames: FrameWriter
+    /// The codec that encodes each message.
+    public let codec: any MessageCodec
+
+    init(frames: FrameWriter, codec: any MessageCodec) {
+        self.frames = frames
+        self.codec = codec
+    }
+
+    /// Adopts an open descriptor to write frames to (for example one a parent passed as fd 4).
+    /// - Parameters:
+    ///   - fd: the descriptor; owned by the writer from now on.
+    ///   - codec: the codec both ends agreed on.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/systemError`` if the descriptor cannot be set up.
+    public convenience init(adopting fd: Int32, codec: any MessageCodec) throws {
+        do {
+            self.init(frames: try FrameWriter(adopting: fd), codec: codec)
+        } catch {
+            throw GIPCError(error)
+        }
+    }
+
+    /// Sends a message.
+    /// - Parameters:
+    ///   - message: the message.
+    ///   - timeout: how long to wait in all (behind other tasks' `put`s too); `nil` waits forever.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/peerClosed`` when the reading end is gone,
+    ///   ``GIPCError/Code/codecFailure`` if the codec cannot encode the message (nothing is written),
+    ///   ``GIPCError/Code/timedOut``, ``GIPCError/Code/corruptStream``, ``GIPCError/Code/closed``,
+    ///   ``GIPCError/Code/transferred``; `CancellationError` when cancelled before the first byte.
+    public func put(_ message: Message, timeout: Duration? = nil) async throws {
+        let payload: [UInt8]
+        do {
+            payload = try codec.encode(message)
+        } catch let error as CodecError {
+            throw GIPCError(error, encoding: true)
+        }
+        try await GIPCError.mapping { try await frames.send(payload, timeout: timeout) }
+    }
+
+    /// Closes the writer; the reader sees the end of the stream after the messages already sent.
+    /// - Throws: ``GIPCError`` with ``GIPCError/Code/locked`` if another task is inside ``put(_:timeout:)``,
+    ///   ``GIPCError/Code/closed`` if already closed, ``GIPCError/Code/transferred`` if handed to a child.
+    public func close() throws {
+        do { try frames.close() } catch { throw GIPCError(error) }
+    }
+
+    /// Whether this process still owns the writer (not closed, not transferred).
+    public var isOpen: Bool { frames.isOpen }
+}

@@ -1,0 +1,81 @@
+/// A handle that can be given to a child process: ``PipeReader``, ``PipeWriter`` and ``DuplexPipe``.
+///
+/// Pass handles inside an entry's arguments (at any depth) or in the `handles:` list of
+/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``. Once the child has started, the handle is
+/// closed in this process and any use of it throws ``GIPCError/Code/transferred``; transferring it again throws
+/// the same before anything starts.
+public protocol TransferableHandle: Sendable {
+    /// The pipe ends that make up this handle, in the order the child receives them.
+    var transferEnds: [TransferEnd] { get }
+}
+
+/// One pipe end of a ``TransferableHandle``, as the transfer machinery sees it.
+public struct TransferEnd: Sendable {
+    enum Frames: Sendable {
+        case reader(FrameReader)
+        case writer(FrameWriter)
+    }
+
+    let frames: Frames
+    let codec: String
+
+    init(reader: FrameReader, codec: String) {
+        self.frames = .reader(reader)
+        self.codec = codec
+    }
+
+    init(writer: FrameWriter, codec: String) {
+        self.frames = .writer(writer)
+        self.codec = codec
+    }
+
+    /// The identity of the underlying pipe end (to catch the same handle listed twice).
+    var identity: ObjectIdentifier {
+        switch frames {
+        case .reader(let reader): ObjectIdentifier(reader)
+        case .writer(let writer): ObjectIdentifier(writer)
+        }
+    }
+
+    /// The child's view of this end once it sits at `fd`.
+    func description(childFD fd: Int32) -> HandleDescription {
+        switch frames {
+        case .reader(let reader):
+            HandleDescription(fd: fd, direction: .read, codec: codec, maxFrameBytes: reader.maxFrameBytes)
+        case .writer: HandleDescription(fd: fd, direction: .write, codec: codec)
+        }
+    }
+
+    func beginTransfer() throws(TransportError) -> Int32 {
+        switch frames {
+        case .reader(let reader): try reader.beginTransfer()
+        case .writer(let writer): try writer.beginTransfer()
+        }
+    }
+
+    func completeTransfer() {
+        switch frames {
+        case .reader(let reader): reader.completeTransfer()
+        case .writer(let writer): writer.completeTransfer()
+        }
+    }
+
+    func abortTransfer() {
+        switch frames {
+        case .reader(let reader): reader.abortTransfer()
+        case .writer(let writer): writer.abortTransfer()
+        }
+    }
+}
+
+extension PipeReader: TransferableHandle {
+    public var transferEnds: [TransferEnd] { [TransferEnd(reader: frames, codec: codec.name)] }
+}
+
+extension PipeWriter: TransferableHandle {
+    public var transferEnds: [TransferEnd] { [TransferEnd(writer: frames, codec: codec.name)] }
+}
+
+extension DuplexPipe: TransferableHandle {
+    public var transferEnds: [TransferEnd] { reader.transferEnds + writer.transferEnds }
+}

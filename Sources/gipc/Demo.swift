@@ -1,0 +1,99 @@
+import Foundation
+import GIPCKit
+
+/// `gipc demo`: what GIPCKit does, in three short runs, each bounded in time.
+enum Demo {
+    static func run() async throws {
+        try await framesBetweenTasks()
+        try await infiniteMessaging()
+        try await synchronisedMessaging()
+    }
+
+    /// 200,000 frames of 100 bytes from one task to another through one OS pipe.
+    static func framesBetweenTasks() async throws {
+        print("1. Frames between two tasks through one pipe (GIPCTransport)")
+        let count = 200_000
+        let payload = [UInt8](repeating: 0x2A, count: 100)
+        let pipe = try FramePipe()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let writer = Task {
+            for _ in 0..<count { try await pipe.writer.send(payload) }
+            try pipe.writer.close()
+        }
+        var received = 0
+        for try await frame in pipe.reader.frames where frame.count == payload.count { received += 1 }
+        try await writer.value
+        let elapsed = clock.now - start
+        print("   \(received) frames of 100 bytes in \(format(elapsed)): \(rate(received, elapsed)) frames/s")
+        try pipe.reader.close()
+    }
+
+    /// gipc's "infinite messaging" example, bounded: a task in the parent writes to a child until it is stopped.
+    static func infiniteMessaging() async throws {
+        print("2. A task in the parent writes to a child until it is stopped (gipc example 1)")
+        let (messages, sink) = try GIPC.pipe(of: String.self, codec: .json)
+        let (report, reportSink) = try GIPC.pipe(of: Int.self, codec: .json)
+        let child = try await GIPC.start(SpamReader.self, .init(messages: messages, report: reportSink))
+        let writer = Task {
+            var sent = 0
+            while !Task.isCancelled {
+                do { try await sink.put("spam") } catch is CancellationError { break }
+                sent += 1
+            }
+            return sent
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        writer.cancel()
+        let sent = try await writer.value
+        try sink.close()
+        let counted = try await report.get(timeout: .seconds(10))
+        let status = try await child.join()
+        print("   parent sent \(sent) messages in 0.5 s; child \(child.pid) counted \(counted); child \(status)")
+    }
+
+    /// gipc's "time-synchronised messaging" example: SYN/ACK, then 1000 messages of 1000 bytes, for each codec.
+    static func synchronisedMessaging() async throws {
+        print("3. SYN/ACK, then 1000 messages of 1000 bytes to a child (gipc example 2)")
+        for codec in [any MessageCodec](arrayLiteral: .raw, .json, .plist, .msgpack) {
+            try await synchronised(codec: codec)
+        }
+    }
+
+    private static func synchronised(codec: any MessageCodec) async throws {
+        // Raw carries bytes only: the child's replies are bytes too on that pipe.
+        let isRaw = codec.name == "raw"
+        let outgoing = try GIPC.pipe(of: [UInt8].self, codec: codec)
+        let incoming = try GIPC.pipe(of: String.self, codec: isRaw ? .json : codec)
+        let (mine, theirs) = (
+            DuplexPipe(reader: incoming.reader, writer: outgoing.writer),
+            DuplexPipe(reader: outgoing.reader, writer: incoming.writer)
+        )
+        let count = 1000
+        let child = try await GIPC.start(SynchronisedEcho.self, .init(channel: theirs, count: count))
+        let clock = ContinuousClock()
+        try await mine.put(Array("SYN".utf8))
+        guard try await mine.get(timeout: .seconds(10)) == "ACK" else { throw DemoError.unexpected("no ACK") }
+        let message = [UInt8](repeating: 0x61, count: 1000)
+        let start = clock.now
+        for _ in 0..<count { try await mine.put(message) }
+        guard try await mine.get(timeout: .seconds(30)) == "DONE" else { throw DemoError.unexpected("no DONE") }
+        let elapsed = clock.now - start
+        _ = try await child.join()
+        try mine.close()
+        let label = codec.name.padding(toLength: 8, withPad: " ", startingAt: 0)
+        print("   \(label) \(count) messages in \(format(elapsed)) (\(rate(count, elapsed)) messages/s)")
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000
+            + Double(duration.components.attoseconds) / 1e15
+        return milliseconds < 1000
+            ? "\((milliseconds * 10).rounded() / 10) ms" : "\((milliseconds / 10).rounded() / 100) s"
+    }
+
+    static func rate(_ count: Int, _ duration: Duration) -> Int {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds > 0 ? Int(Double(count) / seconds) : 0
+    }
+}

@@ -1,0 +1,46 @@
+import GIPCKit
+
+/// The entries that `gipc demo` runs in its children.
+enum DemoEntries {
+    static let all: [any ChildEntry.Type] = [SpamReader.self, SynchronisedEcho.self]
+}
+
+/// gipc's first documentation example, the child side: read messages until the parent closes the pipe, then report
+/// how many arrived.
+struct SpamReader: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var messages: PipeReader<String>
+        var report: PipeWriter<Int>
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        var count = 0
+        for try await message in arguments.messages.messages where message == "spam" { count += 1 }
+        try await arguments.report.put(count)
+    }
+}
+
+/// gipc's second documentation example, the child side: answer SYN with ACK, then receive a burst of messages and
+/// acknowledge the last one.
+struct SynchronisedEcho: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var channel: DuplexPipe<String, [UInt8]>
+        var count: Int
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        let channel = arguments.channel
+        let syn = try await channel.get()
+        guard syn == Array("SYN".utf8) else { throw DemoError.unexpected("expected SYN") }
+        try await channel.put("ACK")
+        for _ in 0..<arguments.count {
+            let message = try await channel.get()
+            guard message.count == 1000 else { throw DemoError.unexpected("message of \(message.count) bytes") }
+        }
+        try await channel.put("DONE")
+    }
+}
+
+enum DemoError: Error {
+    case unexpected(String)
+}
