@@ -8,6 +8,9 @@ import Glibc
 import Darwin
 #endif
 
+/// Swift Testing has an `ExitStatus` of its own (for exit tests); in these tests the name means GIPCKit's.
+typealias ExitStatus = GIPCKit.ExitStatus
+
 /// The process tests: one serialized suite, so that descriptor and zombie counts of one test are not disturbed
 /// by another test's children. Each file adds a nested suite.
 @Suite(.serialized, .timeLimit(.minutes(2)))
