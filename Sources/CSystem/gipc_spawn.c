@@ -14,6 +14,17 @@
 #include <sys/syscall.h>
 #endif
 
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+/// The kernel's struct sigaction on these architectures (glibc's differs), for rt_sigaction(2) directly.
+struct gipc_kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    unsigned long long mask;
+};
+#define GIPC_HAVE_KERNEL_SIGACTION 1
+#endif
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -73,7 +84,13 @@ static void child_exec(int status_fd, pid_t parent, const char *path, char *cons
     sigemptyset(&action.sa_mask);
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig == SIGKILL || sig == SIGSTOP) continue;
-        sigaction(sig, &action, NULL);  // fails harmlessly for numbers the C library reserves
+        if (sigaction(sig, &action, NULL) == 0) continue;
+#if defined(GIPC_HAVE_KERNEL_SIGACTION)
+        // glibc refuses its internal signals (32 and 33), and its posix_spawn leaves them ignored in every child
+        // it starts, so this process may have inherited them ignored; ignored stays ignored across execve.
+        struct gipc_kernel_sigaction kernel_action = {SIG_DFL, 0, NULL, 0};
+        syscall(SYS_rt_sigaction, sig, &kernel_action, NULL, sizeof kernel_action.mask);
+#endif
     }
     sigset_t empty;
     sigemptyset(&empty);

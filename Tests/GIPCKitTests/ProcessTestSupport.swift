@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import GIPCKit
@@ -167,4 +168,11 @@ struct TestPipe {
         close(readFD)
         close(writeFD)
     }
+}
+
+/// A flag that background tasks poll to know when to stop.
+final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
