@@ -1,0 +1,178 @@
+import CGIPCSystem
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A child that has started: its pid, and the pidfd that watches it where the kernel has them.
+struct LaunchedProcess: Sendable {
+    var pid: Int32
+    /// `nil` where pidfds are unavailable (macOS, Linux before 5.3, seccomp filters that refuse the call).
+    var pidfd: Int32?
+}
+
+/// Starts one child process. Runs only on the ``Spawner`` thread.
+///
+/// Descriptor mapping: each descriptor the child receives is first duplicated (close-on-exec) to a number at or
+/// above `3 + n`, so that mapping copy *i* onto `3 + i` can never overwrite a copy still to be mapped, and so
+/// that every mapping is a real dup2 (which clears close-on-exec on the target). Everything from `3 + n` up is
+/// then closed in the child — descriptors other code opened without `O_CLOEXEC`, sockets included — by the
+/// spawn's close-from action (glibc 2.34), by `close_range` on the fork path, or by
+/// `POSIX_SPAWN_CLOEXEC_DEFAULT` on Darwin. The copies are closed in the parent once the child has started.
+///
+/// Paths: posix_spawn by default; fork and execve (``gipc_spawn_fork``) for daemon children, whose parent-death
+/// signal must be set between the two, and where the C library has no close-from spawn action.
+enum ProcessLauncher {
+    /// Starts `request` and opens its pidfd. On failure nothing is left behind: no descriptor, no child.
+    static func launch(_ request: SpawnRequest) -> Result<LaunchedProcess, GIPCError> {
+        Result { () throws(GIPCError) in try launchThrowing(request) }
+    }
+
+    private static func launchThrowing(_ request: SpawnRequest) throws(GIPCError) -> LaunchedProcess {
+        let path = try ExecutableResolver.resolve(request.executable, searchPath: request.environment["PATH"])
+        let sources = try duplicateAbove(request.descriptors)
+        defer { for fd in sources { close(fd) } }
+        let argv = CStringArray([request.name] + request.arguments)
+        defer { argv.deallocate() }
+        let envp = CStringArray(request.environment.map { "\($0.key)=\($0.value)" }.sorted())
+        defer { envp.deallocate() }
+
+        let pid: pid_t
+        #if os(Linux)
+        if request.daemon {
+            pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: SIGKILL)
+        } else if let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) {
+            pid = spawned
+        } else {
+            pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: 0)
+        }
+        #else
+        guard let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) else {
+            throw GIPCError(.spawnFailed, "cannot close inherited descriptors in the child", errno: ENOSYS)
+        }
+        pid = spawned
+        #endif
+        return try watch(pid)
+    }
+
+    /// Close-on-exec copies of `descriptors`, all numbered at or above `3 + descriptors.count`.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` for a descriptor that is not open,
+    ///   ``GIPCError/Code/spawnFailed`` when no descriptor is left (EMFILE).
+    private static func duplicateAbove(_ descriptors: [Int32]) throws(GIPCError) -> [Int32] {
+        let floor = Int32(3 + descriptors.count)
+        var copies: [Int32] = []
+        copies.reserveCapacity(descriptors.count)
+        for fd in descriptors {
+            let copy = fcntl(fd, F_DUPFD_CLOEXEC, floor)
+            if copy < 0 {
+                let code = errno
+                for made in copies { close(made) }
+                if code == EBADF {
+                    throw GIPCError(
+                        .invalidArgument, "descriptor \(fd) to hand to the child is not open",
+                        syscall: "fcntl(F_DUPFD_CLOEXEC)", errno: code)
+                }
+                throw GIPCError(
+                    .spawnFailed, "cannot duplicate descriptor \(fd) for the child",
+                    syscall: "fcntl(F_DUPFD_CLOEXEC)", errno: code)
+            }
+            copies.append(copy)
+        }
+        return copies
+    }
+
+    /// posix_spawn with the descriptor mapping, default signal dispositions and an empty mask.
+    /// - Returns: the pid, or `nil` when this C library cannot close inherited descriptors in a spawn.
+    private static func posixSpawn(
+        path: String, argv: CStringArray, envp: CStringArray, sources: [Int32]
+    ) throws(GIPCError) -> pid_t? {
+        #if canImport(Darwin)
+        var attributes: posix_spawnattr_t? = nil
+        var actions: posix_spawn_file_actions_t? = nil
+        #else
+        var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        #endif
+        var rc = posix_spawnattr_init(&attributes)
+        guard rc == 0 else { throw spawnError("posix_spawnattr_init", rc, path: path) }
+        defer { posix_spawnattr_destroy(&attributes) }
+        rc = posix_spawn_file_actions_init(&actions)
+        guard rc == 0 else { throw spawnError("posix_spawn_file_actions_init", rc, path: path) }
+        defer { posix_spawn_file_actions_destroy(&actions) }
+
+        rc = gipc_spawnattr_reset_signals(&attributes)
+        guard rc == 0 else { throw spawnError("posix_spawnattr_setsigdefault", rc, path: path) }
+        for (index, fd) in sources.enumerated() {
+            rc = posix_spawn_file_actions_adddup2(&actions, fd, Int32(3 + index))
+            guard rc == 0 else { throw spawnError("posix_spawn_file_actions_adddup2", rc, path: path) }
+        }
+        #if canImport(Darwin)
+        var flags: Int16 = 0
+        posix_spawnattr_getflags(&attributes, &flags)
+        rc = posix_spawnattr_setflags(&attributes, flags | Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+        guard rc == 0 else { throw spawnError("posix_spawnattr_setflags", rc, path: path) }
+        for fd: Int32 in 0...2 { posix_spawn_file_actions_addinherit_np(&actions, fd) }
+        #else
+        rc = gipc_spawn_file_actions_addclosefrom(&actions, Int32(3 + sources.count))
+        if rc == ENOSYS { return nil }
+        guard rc == 0 else { throw spawnError("posix_spawn_file_actions_addclosefrom_np", rc, path: path) }
+        #endif
+
+        var pid: pid_t = 0
+        rc = posix_spawn(&pid, path, &actions, &attributes, argv.pointer, envp.pointer)
+        guard rc == 0 else { throw spawnError("posix_spawn", rc, path: path) }
+        return pid
+    }
+
+    /// fork and execve through the C shim; `deathSignal` (0: none) is set with PR_SET_PDEATHSIG in the child.
+    private static func forkExec(
+        path: String, argv: CStringArray, envp: CStringArray, sources: [Int32], deathSignal: Int32
+    ) throws(GIPCError) -> pid_t {
+        var pid: pid_t = 0
+        var step: Int32 = 0
+        let rc = sources.withUnsafeBufferPointer { fds in
+            gipc_spawn_fork(
+                &pid, path, argv.pointer, envp.pointer, fds.baseAddress, Int32(fds.count), deathSignal, &step)
+        }
+        guard rc != 0 else { return pid }
+        switch Int(step) {
+        case GIPC_SPAWN_STEP_PIPE: throw spawnError("pipe2", rc, path: path)
+        case GIPC_SPAWN_STEP_FORK: throw spawnError("fork", rc, path: path)
+        case GIPC_SPAWN_STEP_EXEC: throw spawnError("execve", rc, path: path)
+        default: throw spawnError("prctl/dup2 in the child", rc, path: path)
+        }
+    }
+
+    /// Opens the child's pidfd. If there is no descriptor left for it, the child is killed and reaped: a child
+    /// that nobody can watch would become a zombie or be reaped by polling forever.
+    private static func watch(_ pid: pid_t) throws(GIPCError) -> LaunchedProcess {
+        #if os(Linux)
+        let pidfd = gipc_pidfd_open(pid)
+        if pidfd >= 0 { return LaunchedProcess(pid: pid, pidfd: pidfd) }
+        let code = errno
+        guard code == EMFILE || code == ENFILE || code == ENOMEM else {
+            return LaunchedProcess(pid: pid, pidfd: nil)  // ENOSYS, or a sandbox's EPERM: poll instead
+        }
+        kill(pid, SIGKILL)
+        gipc_reap_blocking(pid)
+        throw GIPCError(
+            .spawnFailed, "no descriptor left to watch the child; it was stopped", syscall: "pidfd_open",
+            errno: code, pid: pid)
+        #else
+        return LaunchedProcess(pid: pid, pidfd: nil)
+        #endif
+    }
+
+    /// The error for a failed start: ``GIPCError/Code/executableNotFound`` when the file cannot be executed,
+    /// ``GIPCError/Code/spawnFailed`` for everything else (EMFILE, ENFILE, EAGAIN, ENOMEM, E2BIG, ...).
+    private static func spawnError(_ syscall: String, _ code: Int32, path: String) -> GIPCError {
+        switch code {
+        case ENOENT, EACCES, ENOEXEC, ENOTDIR, ELOOP, EISDIR, ENAMETOOLONG:
+            GIPCError(.executableNotFound, "\(path) cannot be executed", syscall: syscall, errno: code)
+        default:
+            GIPCError(.spawnFailed, "cannot start \(path)", syscall: syscall, errno: code)
+        }
+    }
+}

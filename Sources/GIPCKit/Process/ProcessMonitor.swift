@@ -1,0 +1,211 @@
+import CGIPCSystem
+import GIPCTransport
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Watches one child until it exits, reaps it, and hands its exit status to every task that joins it.
+///
+/// - Exit is observed without polling: the child's pidfd is registered with the ``Reactor`` and becomes readable
+///   when the child exits. Where there is no pidfd (ENOSYS, macOS), the monitor polls `waitid(WNOHANG)` on
+///   reactor timers with a backoff from 1 ms to 100 ms.
+/// - Reaping is `waitid(P_PID, pid, WEXITED | WNOHANG)` on this child only, never `waitpid(-1)`, so children
+///   that other code started are never reaped here.
+/// - The watch runs in its own task from the moment the child starts, whether or not anybody joins, so every
+///   child is reaped and none is left a zombie. The task keeps the monitor alive until then.
+/// - Reaping and signalling happen under one lock, and a reaped child is never signalled, so a signal never
+///   reaches another process that reuses the pid. With a pidfd the kernel guarantees this as well.
+/// - If other code reaps the child first (`waitpid(-1)`, or SIGCHLD set to SIG_IGN), its status is lost; the
+///   monitor then reports `.exited(0)`, as CPython's `subprocess` does in the same situation.
+final class ProcessMonitor: Sendable {
+    private struct Joiner {
+        var continuation: CheckedContinuation<ExitStatus?, any Error>
+        var timer: UInt64?
+    }
+
+    private struct State {
+        var status: ExitStatus? = nil
+        /// Open until the child is reaped.
+        var pidfd: Int32?
+        var source: ReadinessSource?
+        var joiners: [UInt64: Joiner] = [:]
+        var nextJoinerID: UInt64 = 1
+    }
+
+    /// What reaping leaves to do once the lock is released.
+    private struct Completion {
+        var status: ExitStatus
+        var joiners: [Joiner]
+        var source: ReadinessSource?
+        var pidfd: Int32?
+    }
+
+    private enum ReapResult {
+        case running
+        case finished
+        case reaped(Completion)
+    }
+
+    /// The child's process ID.
+    let pid: Int32
+    private let state: Mutex<State>
+
+    private init(pid: Int32, pidfd: Int32?) {
+        var source: ReadinessSource? = nil
+        if let pidfd {
+            // If the reactor refuses the pidfd, the monitor polls; the pidfd still makes signals safe.
+            source = try? Reactor.shared.register(fd: pidfd, events: .read)
+        }
+        self.pid = pid
+        self.state = Mutex(State(pidfd: pidfd, source: source))
+    }
+
+    /// Starts watching a child this process started; takes ownership of `pidfd`.
+    static func start(pid: Int32, pidfd: Int32?) -> ProcessMonitor {
+        let monitor = ProcessMonitor(pid: pid, pidfd: pidfd)
+        Task.detached { await monitor.watch() }
+        return monitor
+    }
+
+    // MARK: status
+
+    /// The exit status, after trying to reap the child once more if it is not known yet.
+    var status: ExitStatus? {
+        if let status = state.withLock({ $0.status }) { return status }
+        reap()
+        return state.withLock { $0.status }
+    }
+
+    /// Suspends until the child has exited and been reaped, or `deadline` passes.
+    /// - Returns: the exit status, or `nil` when the deadline passed first.
+    /// - Throws: `CancellationError` when the calling task is cancelled (the child is still reaped later).
+    func wait(until deadline: Deadline?) async throws -> ExitStatus? {
+        let id = state.withLock { state -> UInt64 in
+            defer { state.nextJoinerID += 1 }
+            return state.nextJoinerID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExitStatus?, any Error>) in
+                let immediate = state.withLock { state -> Result<ExitStatus?, any Error>? in
+                    if let status = state.status { return .success(status) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if let deadline, deadline.hasPassed { return .success(nil) }
+                    state.joiners[id] = Joiner(continuation: continuation, timer: nil)
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(with: immediate)
+                    return
+                }
+                guard let deadline else { return }
+                let timer = Reactor.shared.schedule(at: deadline) { self.finish(joiner: id, with: .success(nil)) }
+                let stored = state.withLock { state -> Bool in
+                    guard state.joiners[id] != nil else { return false }
+                    state.joiners[id]?.timer = timer
+                    return true
+                }
+                if !stored { Reactor.shared.cancelTimer(timer) }
+            }
+        } onCancel: {
+            self.finish(joiner: id, with: .failure(CancellationError()))
+        }
+    }
+
+    // MARK: signals
+
+    /// Sends `signal` to the child unless it has already been reaped (then nothing happens).
+    /// - Throws: ``GIPCError/Code/invalidArgument`` for a signal number the kernel refuses,
+    ///   ``GIPCError/Code/processControlFailed`` when the kernel refuses to deliver it (EPERM).
+    func send(_ signal: Int32) throws(GIPCError) {
+        try state.withLock { (state: inout State) throws(GIPCError) in
+            guard state.status == nil else { return }
+            var syscall = "kill"
+            var rc: Int32 = -1
+            if let pidfd = state.pidfd {
+                syscall = "pidfd_send_signal"
+                rc = gipc_pidfd_send_signal(pidfd, signal)
+            }
+            if state.pidfd == nil || (rc != 0 && errno == ENOSYS) {
+                // Not reaped yet (checked under the lock that reaping takes), so the pid is still this child's.
+                syscall = "kill"
+                rc = kill(pid, signal)
+            }
+            guard rc != 0 else { return }
+            let code = errno
+            switch code {
+            case ESRCH:
+                return  // exited; the monitor is about to reap it
+            case EINVAL:
+                throw GIPCError(
+                    .invalidArgument, "\(signal) is not a valid signal number", syscall: syscall, errno: code, pid: pid)
+            default:
+                throw GIPCError(
+                    .processControlFailed, "cannot send signal \(signal) to the child", syscall: syscall,
+                    errno: code, pid: pid)
+            }
+        }
+    }
+
+    // MARK: watching and reaping
+
+    private func watch() async {
+        if let source = state.withLock({ $0.source }) {
+            // Throws only when the source is invalidated, which happens once the child has been reaped.
+            try? await source.wait(for: .read, deadline: nil)
+            if reap() { return }
+        }
+        var delay = Duration.milliseconds(1)
+        while !reap() {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                _ = Reactor.shared.schedule(at: .after(delay) ?? .now) { continuation.resume() }
+            }
+            delay = min(delay * 2, .milliseconds(100))
+        }
+    }
+
+    /// Reaps the child if it has exited and completes every joiner.
+    /// - Returns: whether the child has been reaped (now or before).
+    @discardableResult
+    private func reap() -> Bool {
+        let result = state.withLock { state -> ReapResult in
+            guard state.status == nil else { return .finished }
+            var signaled: Int32 = 0
+            var value: Int32 = 0
+            let rc = gipc_reap(pid, &signaled, &value)
+            if rc == 0 { return .running }
+            // rc < 0 is ECHILD: other code reaped the child and its status is lost (see the type's notes).
+            let status: ExitStatus = rc > 0 ? (signaled != 0 ? .signaled(value) : .exited(value)) : .exited(0)
+            state.status = status
+            let completion = Completion(
+                status: status, joiners: Array(state.joiners.values), source: state.source, pidfd: state.pidfd)
+            state.joiners.removeAll()
+            state.source = nil
+            state.pidfd = nil
+            return .reaped(completion)
+        }
+        switch result {
+        case .running:
+            return false
+        case .finished:
+            return true
+        case .reaped(let completion):
+            for joiner in completion.joiners {
+                if let timer = joiner.timer { Reactor.shared.cancelTimer(timer) }
+                joiner.continuation.resume(returning: completion.status)
+            }
+            completion.source?.invalidate()
+            if let pidfd = completion.pidfd { close(pidfd) }
+            return true
+        }
+    }
+
+    private func finish(joiner id: UInt64, with result: Result<ExitStatus?, any Error>) {
+        guard let joiner = state.withLock({ $0.joiners.removeValue(forKey: id) }) else { return }
+        if let timer = joiner.timer { Reactor.shared.cancelTimer(timer) }
+        joiner.continuation.resume(with: result)
+    }
+}

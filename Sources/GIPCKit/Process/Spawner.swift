@@ -1,0 +1,93 @@
+import CGIPCSystem
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one thread that starts every child process of this process.
+///
+/// Why a dedicated thread, for both the posix_spawn and the fork paths:
+/// - Linux delivers `PR_SET_PDEATHSIG` when the *thread* that created the child exits, not the process. Threads
+///   of Swift's cooperative pool (and of Dispatch) may exit when idle, which would kill daemon children long
+///   before their parent dies. This thread is started on first use and never exits, so "parent thread died"
+///   means "parent process died".
+/// - It blocks every signal. A child forked from it starts with every signal blocked, so no signal handler of
+///   this process ever runs in the child between fork and execve; the child then resets dispositions and the
+///   mask itself (posix_spawn children get the same through their spawn attributes).
+/// - Waiting for a forked child's execve to report success happens here, not on a pool thread.
+///
+/// Callers hand it a job and suspend on a continuation until the job has run; spawning is serialised, which
+/// also keeps the descriptor duplication of one spawn from interleaving with another's.
+final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock` held
+    typealias Job = @Sendable () -> Void
+
+    /// The spawner of this process; its thread starts on first use.
+    static let shared = Spawner()
+
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let jobsAvailable: UnsafeMutablePointer<pthread_cond_t>
+    private var jobs: [Job] = []
+
+    private init() {
+        lock = .allocate(capacity: 1)
+        jobsAvailable = .allocate(capacity: 1)
+        precondition(pthread_mutex_init(lock, nil) == 0, "GIPCKit: cannot create the spawner's lock")
+        precondition(pthread_cond_init(jobsAvailable, nil) == 0, "GIPCKit: cannot create the spawner's condition")
+        startThread()
+    }
+
+    /// Runs `body` on the spawner thread and returns its result. The calling task suspends; no thread blocks.
+    /// Not cancellable: a spawn, once handed over, completes (so a started child is never lost).
+    func run<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result, Never>) in
+            submit { continuation.resume(returning: body()) }
+        }
+    }
+
+    private func submit(_ job: @escaping Job) {
+        pthread_mutex_lock(lock)
+        jobs.append(job)
+        pthread_cond_signal(jobsAvailable)
+        pthread_mutex_unlock(lock)
+    }
+
+    private func startThread() {
+        let box = Unmanaged.passRetained(self)
+        #if canImport(Darwin)
+        var thread: pthread_t? = nil
+        #else
+        var thread = pthread_t()
+        #endif
+        let rc = pthread_create(
+            &thread, nil,
+            { context in
+                #if canImport(Darwin)
+                let spawner = Unmanaged<Spawner>.fromOpaque(context).takeRetainedValue()
+                #else
+                let spawner = Unmanaged<Spawner>.fromOpaque(context!).takeRetainedValue()
+                #endif
+                spawner.runLoop()
+            }, box.toOpaque())
+        precondition(rc == 0, "GIPCKit: cannot start the spawner thread (error \(rc))")
+        #if canImport(Darwin)
+        if let thread { pthread_detach(thread) }
+        #else
+        pthread_detach(thread)
+        #endif
+    }
+
+    private func runLoop() -> Never {
+        gipc_set_thread_name("gipc-spawner")
+        precondition(gipc_block_all_signals() == 0, "GIPCKit: cannot block signals on the spawner thread")
+        while true {
+            pthread_mutex_lock(lock)
+            while jobs.isEmpty { pthread_cond_wait(jobsAvailable, lock) }
+            let batch = jobs
+            jobs.removeAll(keepingCapacity: true)
+            pthread_mutex_unlock(lock)
+            for job in batch { job() }
+        }
+    }
+}

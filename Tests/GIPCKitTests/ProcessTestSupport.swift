@@ -1,0 +1,178 @@
+import Synchronization
+import Testing
+
+@testable import GIPCKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Swift Testing has an `ExitStatus` of its own (for exit tests); in these tests the name means GIPCKit's.
+typealias ExitStatus = GIPCKit.ExitStatus
+
+/// The process tests: one serialized suite, so that descriptor and zombie counts of one test are not disturbed
+/// by another test's children. Each file adds a nested suite.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct ProcessTests {}
+
+/// This process's environment, for children that need PATH (python3 may be a pyenv shim needing HOME).
+func inheritedEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var entry = environ
+    while let pointer = entry.pointee {
+        let text = String(cString: pointer)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        entry += 1
+    }
+    return result
+}
+
+/// Starts `executable` through the library with the test's environment.
+func startChild(
+    _ executable: String, _ arguments: [String] = [], descriptors: [Int32] = [], daemon: Bool = false,
+    name: String? = nil, environment: [String: String]? = nil
+) async throws -> ChildProcess {
+    try await ChildProcess.spawn(
+        SpawnRequest(
+            executable: executable, arguments: arguments, environment: environment ?? inheritedEnvironment(),
+            descriptors: descriptors, daemon: daemon, name: name))
+}
+
+/// Runs `body` and returns the GIPCError it throws (recording an issue for anything else).
+func gipcError(_ body: () async throws -> Void) async -> GIPCError? {
+    do {
+        try await body()
+        Issue.record("expected a GIPCError, nothing was thrown")
+        return nil
+    } catch let error as GIPCError {
+        return error
+    } catch {
+        Issue.record("expected a GIPCError, got \(error)")
+        return nil
+    }
+}
+
+/// The descriptors open in this process.
+func openDescriptors() -> [Int32] {
+    guard let dir = opendir("/proc/self/fd") else { return [] }
+    defer { closedir(dir) }
+    let own = dirfd(dir)
+    var result: [Int32] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if let fd = Int32(name), fd != own { result.append(fd) }
+    }
+    return result
+}
+
+/// Checks that running `body` leaves no more descriptors open than before. Other test suites of the target
+/// may open descriptors meanwhile; those are transient, so a count above the baseline is re-measured for a
+/// while before it counts as a leak.
+func expectNoDescriptorLeak(
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async rethrows {
+    let before = openDescriptors().count
+    try await body()
+    var after = openDescriptors().count
+    for _ in 0..<20 where after > before {
+        try? await Task.sleep(for: .milliseconds(50))
+        after = openDescriptors().count
+    }
+    #expect(after <= before, "descriptors before: \(before), after: \(after)", sourceLocation: sourceLocation)
+}
+
+/// A process's state letter and parent pid from /proc/<pid>/stat, or nil if it does not exist.
+func processState(_ pid: Int32) -> (state: Character, parent: Int32, command: String)? {
+    let text = readTextFile("/proc/\(pid)/stat")
+    guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")") else { return nil }
+    let command = String(text[text.index(after: open)..<close])
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 2, let state = fields[0].first, let parent = Int32(fields[1]) else { return nil }
+    return (state, parent, command)
+}
+
+/// Children of this process that have exited but not been reaped.
+func zombieChildren() -> [Int32] {
+    guard let dir = opendir("/proc") else { return [] }
+    defer { closedir(dir) }
+    let me = getpid()
+    var zombies: [Int32] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard let pid = Int32(name), let info = processState(pid) else { continue }
+        if info.parent == me, info.state == "Z" { zombies.append(pid) }
+    }
+    return zombies
+}
+
+/// The contents of a small text file, or "" if it cannot be read.
+func readTextFile(_ path: String) -> String {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return "" }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// A fresh path in the temporary directory, removed by the caller.
+func temporaryPath(_ label: String) -> String {
+    "/tmp/gipc-process-tests-\(getpid())-\(label)-\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// Polls `condition` every 10 ms for at most `timeout`; returns whether it became true.
+func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now + timeout
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
+
+/// A pipe whose ends are close-on-exec (so only the descriptor mapping can hand them to a child).
+struct TestPipe {
+    let readFD: Int32
+    let writeFD: Int32
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        precondition(pipe(&fds) == 0)
+        precondition(fcntl(fds[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl(fds[1], F_SETFD, FD_CLOEXEC) == 0)
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    /// Everything written until every write end is closed.
+    func readAll() -> String {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func closeBoth() {
+        close(readFD)
+        close(writeFD)
+    }
+}
+
+/// A flag that background tasks poll to know when to stop.
+final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
+}
