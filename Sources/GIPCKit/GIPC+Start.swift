@@ -161,7 +161,7 @@ extension GIPC {
                 // Most peers expect blocking descriptors; a Swift child switches them back on adoption.
                 _ = gipc_set_nonblocking(fd, 0)
             }
-        } catch let error as TransportError {
+        } catch {
             putBack()
             throw GIPCError(error)
         }

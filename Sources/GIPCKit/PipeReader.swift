@@ -55,6 +55,9 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
         do { try frames.close() } catch { throw GIPCError(error) }
     }
 
+    /// The descriptor number of this end (kept after it is closed or transferred, for messages).
+    public var fileDescriptor: Int32 { frames.fileDescriptor }
+
     /// Whether this process still owns the reader (not closed, not transferred).
     public var isOpen: Bool { frames.isOpen }
 

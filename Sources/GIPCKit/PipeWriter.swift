@@ -53,6 +53,9 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
         do { try frames.close() } catch { throw GIPCError(error) }
     }
 
+    /// The descriptor number of this end (kept after it is closed or transferred, for messages).
+    public var fileDescriptor: Int32 { frames.fileDescriptor }
+
     /// Whether this process still owns the writer (not closed, not transferred).
     public var isOpen: Bool { frames.isOpen }
 }

@@ -21,6 +21,6 @@ struct ReadmeTests {
         let child = try await GIPC.start(executable: "/bin/sh", arguments: ["-c", "'\(program)' > '\(output.path)'"])
         #expect(try await child.join() == .exited(0))
         let printed = try String(contentsOf: output, encoding: .utf8)
-        #expect(printed == "[2, 4, 6] exited(0)\n")
+        #expect(printed == "[2, 4, 6] exited with code 0\n")
     }
 }

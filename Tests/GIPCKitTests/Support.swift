@@ -20,25 +20,6 @@ enum TestHost {
     }
 }
 
-/// Open descriptors of this process.
-func openDescriptors() -> [Int32] {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    return names.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }.sorted()
-}
-
-/// The GIPCError a throwing async expression raised.
-func gipcError(_ body: () async throws -> Void) async -> GIPCError? {
-    do {
-        try await body()
-        return nil
-    } catch let error as GIPCError {
-        return error
-    } catch {
-        Issue.record("expected a GIPCError, got \(error)")
-        return nil
-    }
-}
-
 /// A raw OS pipe for writing hand-made frames.
 struct RawPipe {
     let readFD: Int32

@@ -27,4 +27,4 @@ for number in 1...3 {
     doubled.append(try await results.get(timeout: .seconds(5)))
 }
 try numbersSink.close()  // the child sees the end of the stream and returns
-print(doubled, try await child.join())  // [2, 4, 6] exited(0)
+print(doubled, try await child.join())  // [2, 4, 6] exited with code 0

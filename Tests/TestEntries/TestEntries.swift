@@ -1,5 +1,5 @@
 import Foundation
-import GIPCKit
+public import GIPCKit
 
 #if canImport(Glibc)
 import Glibc
@@ -57,18 +57,20 @@ public struct ExitWith: ChildEntry {
     public static func main(_ arguments: Arguments) async throws {
         if let number = arguments.signal {
             signal(number, SIG_DFL)
-            raise(number)
+            // Process-directed: the pool thread running this entry may block the signal; the main thread does not.
+            kill(getpid(), number)
+            try await Task.sleep(for: .seconds(10))
         }
         exit(arguments.status)
     }
 }
 
-/// Reports the descriptors open in the child (from /proc/self/fd), then holds its handles until told to stop.
+/// Reports the descriptors open in the child and what each refers to (from /proc/self/fd).
 public struct DescriptorLister: ChildEntry {
     public struct Arguments: Codable, Sendable {
-        public var report: PipeWriter<[Int32]>
+        public var report: PipeWriter<[Int32: String]>
         public var extra: [PipeReader<Int>]
-        public init(report: PipeWriter<[Int32]>, extra: [PipeReader<Int>]) {
+        public init(report: PipeWriter<[Int32: String]>, extra: [PipeReader<Int>]) {
             self.report = report
             self.extra = extra
         }
@@ -77,7 +79,10 @@ public struct DescriptorLister: ChildEntry {
     public static func main(_ arguments: Arguments) async throws {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         // The listing itself opens one descriptor; keep only those still open after it.
-        let open = entries.compactMap { Int32($0) }.filter { fcntl($0, F_GETFD) != -1 }.sorted()
+        var open: [Int32: String] = [:]
+        for fd in entries.compactMap({ Int32($0) }) where fcntl(fd, F_GETFD) != -1 {
+            open[fd] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) ?? "?"
+        }
         try await arguments.report.put(open)
     }
 }
