@@ -22,7 +22,8 @@ extension ProcessTests {
                             for index in stride(from: worker, to: 1000, by: 8) {
                                 if index.isMultiple(of: 25) {
                                     let child = try await startChild(
-                                        "/bin/sh", ["-c", "ulimit -c 0; kill -SEGV $$"], daemon: index.isMultiple(of: 50))
+                                        "/bin/sh", ["-c", "ulimit -c 0; kill -SEGV $$"],
+                                        daemon: index.isMultiple(of: 50))
                                     #expect(try await child.join() == .signaled(SIGSEGV))
                                 } else {
                                     let child = try await startChild("/bin/true", daemon: index.isMultiple(of: 3))
