@@ -36,7 +36,8 @@ extension ProcessTests {
         }
 
         @Test func abortIsSignaledSIGABRT() async throws {
-            let child = try await startChild("python3", ["-c", "import os, resource; resource.setrlimit(resource.RLIMIT_CORE, (0, 0)); os.abort()"])
+            let child = try await startChild(
+                "python3", ["-c", "import os, resource; resource.setrlimit(resource.RLIMIT_CORE, (0, 0)); os.abort()"])
             #expect(try await child.join() == .signaled(SIGABRT))
             #expect(child.exitCode == -SIGABRT)
         }

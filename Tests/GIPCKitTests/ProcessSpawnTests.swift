@@ -16,7 +16,10 @@ extension ProcessTests {
         func descriptorsAppearAtThreeAndFour(daemon: Bool) async throws {
             let first = TestPipe()
             let second = TestPipe()
-            defer { first.closeBoth(); second.closeBoth() }
+            defer {
+                first.closeBoth()
+                second.closeBoth()
+            }
             let child = try await startChild(
                 "/bin/sh", ["-c", "echo hello >&3 && echo world >&4"], descriptors: [first.writeFD, second.writeFD],
                 daemon: daemon)
@@ -70,7 +73,10 @@ extension ProcessTests {
             defer { stop.set() }
             let first = TestPipe()
             let second = TestPipe()
-            defer { first.closeBoth(); second.closeBoth() }
+            defer {
+                first.closeBoth()
+                second.closeBoth()
+            }
             for round in 0..<15 {
                 let output = temporaryPath("fds-\(round)")
                 defer { unlink(output) }
@@ -153,7 +159,10 @@ extension ProcessTests {
         func nonExecutableFiles(daemon: Bool) async throws {
             let plain = temporaryPath("plain")
             let garbage = temporaryPath("garbage")
-            defer { unlink(plain); unlink(garbage) }
+            defer {
+                unlink(plain)
+                unlink(garbage)
+            }
             for (path, mode) in [(plain, mode_t(0o644)), (garbage, mode_t(0o755))] {
                 let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
                 _ = write(fd, "\u{7F}ELF-not-really", 15)
