@@ -61,28 +61,25 @@ enum Demo {
     }
 
     private static func synchronised(codec: any MessageCodec) async throws {
-        // Raw carries bytes only: the child's replies are bytes too on that pipe.
-        let isRaw = codec.name == "raw"
-        let outgoing = try GIPC.pipe(of: [UInt8].self, codec: codec)
-        let incoming = try GIPC.pipe(of: String.self, codec: isRaw ? .json : codec)
-        let (mine, theirs) = (
-            DuplexPipe(reader: incoming.reader, writer: outgoing.writer),
-            DuplexPipe(reader: outgoing.reader, writer: incoming.writer)
-        )
+        let (mine, theirs) = try GIPC.duplexPipe(sending: Data.self, receiving: Data.self, codec: codec)
         let count = 1000
         let child = try await GIPC.start(SynchronisedEcho.self, .init(channel: theirs, count: count))
+        try await mine.put(Data("SYN".utf8))
+        guard try await mine.get(timeout: .seconds(10)) == Data("ACK".utf8) else {
+            throw DemoError.unexpected("no ACK")
+        }
+        let message = Data(repeating: 0x61, count: 1000)
         let clock = ContinuousClock()
-        try await mine.put(Array("SYN".utf8))
-        guard try await mine.get(timeout: .seconds(10)) == "ACK" else { throw DemoError.unexpected("no ACK") }
-        let message = [UInt8](repeating: 0x61, count: 1000)
         let start = clock.now
         for _ in 0..<count { try await mine.put(message) }
-        guard try await mine.get(timeout: .seconds(30)) == "DONE" else { throw DemoError.unexpected("no DONE") }
+        guard try await mine.get(timeout: .seconds(30)) == Data("DONE".utf8) else {
+            throw DemoError.unexpected("no DONE")
+        }
         let elapsed = clock.now - start
-        _ = try await child.join()
+        let status = try await child.join()
         try mine.close()
         let label = codec.name.padding(toLength: 8, withPad: " ", startingAt: 0)
-        print("   \(label) \(count) messages in \(format(elapsed)) (\(rate(count, elapsed)) messages/s)")
+        print("   \(label) \(count) messages in \(format(elapsed)) (\(rate(count, elapsed)) messages/s); child \(status)")
     }
 
     static func format(_ duration: Duration) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import GIPCKit
 
 /// The entries that `gipc demo` runs in its children.
@@ -24,20 +25,19 @@ struct SpamReader: ChildEntry {
 /// acknowledge the last one.
 struct SynchronisedEcho: ChildEntry {
     struct Arguments: Codable, Sendable {
-        var channel: DuplexPipe<String, [UInt8]>
+        var channel: DuplexPipe<Data, Data>
         var count: Int
     }
 
     static func main(_ arguments: Arguments) async throws {
         let channel = arguments.channel
-        let syn = try await channel.get()
-        guard syn == Array("SYN".utf8) else { throw DemoError.unexpected("expected SYN") }
-        try await channel.put("ACK")
+        guard try await channel.get() == Data("SYN".utf8) else { throw DemoError.unexpected("expected SYN") }
+        try await channel.put(Data("ACK".utf8))
         for _ in 0..<arguments.count {
             let message = try await channel.get()
             guard message.count == 1000 else { throw DemoError.unexpected("message of \(message.count) bytes") }
         }
-        try await channel.put("DONE")
+        try await channel.put(Data("DONE".utf8))
     }
 }
 
