@@ -3,9 +3,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension GIPC {
@@ -25,9 +25,9 @@ extension GIPC {
             if let path = entryHostOverride.withLock({ $0 }) { return path }
             if let path = ProcessInfo.processInfo.environment[entryHostVariable], !path.isEmpty { return path }
             #if os(Linux)
-            return "/proc/self/exe"
+                return "/proc/self/exe"
             #else
-            return ProcessInfo.processInfo.arguments[0]
+                return ProcessInfo.processInfo.arguments[0]
             #endif
         }
         set { entryHostOverride.withLock { $0 = newValue } }

@@ -58,7 +58,8 @@ enum HandleTransfer {
                 "pipe handle",
                 .init(
                     codingPath: encoder.codingPath,
-                    debugDescription: "pipe handles can only be encoded as arguments of GIPC.start, which transfers them"))
+                    debugDescription:
+                        "pipe handles can only be encoded as arguments of GIPC.start, which transfers them"))
         }
         return collector
     }

@@ -134,7 +134,8 @@ public struct FrameDecoder: Sendable {
     private func parseHeader(available: Int) throws(TransportError) -> (Int, UInt64)? {
         let b = buffer
         let i = readIndex
-        let short = Int32(bitPattern: UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3]))
+        let short = Int32(
+            bitPattern: UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3]))
         if short >= 0 {
             try checkLimit(UInt64(short), headerBytes: FrameFormat.shortHeaderBytes)
             return (FrameFormat.shortHeaderBytes, UInt64(short))

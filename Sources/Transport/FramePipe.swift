@@ -1,9 +1,9 @@
 import CGIPCSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A new OS pipe carrying frames: a ``FrameReader`` and a ``FrameWriter``.

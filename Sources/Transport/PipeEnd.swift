@@ -2,9 +2,9 @@ import CGIPCSystem
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Ownership of one pipe descriptor: its FIFO operation lock, its readiness registration, and the one-way

@@ -2,9 +2,9 @@ import CGIPCSystem
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The process's one readiness thread.
@@ -98,25 +98,25 @@ package final class Reactor: Sendable {
     private func startThread() {
         let box = Unmanaged.passRetained(self)
         #if canImport(Darwin)
-        var thread: pthread_t? = nil
+            var thread: pthread_t? = nil
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
         let rc = pthread_create(
             &thread, nil,
             { context in
                 #if canImport(Darwin)
-                let reactor = Unmanaged<Reactor>.fromOpaque(context).takeRetainedValue()
+                    let reactor = Unmanaged<Reactor>.fromOpaque(context).takeRetainedValue()
                 #else
-                let reactor = Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue()
+                    let reactor = Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue()
                 #endif
                 reactor.run()
             }, box.toOpaque())
         precondition(rc == 0, "GIPCKit: cannot start the reactor thread (error \(rc))")
         #if canImport(Darwin)
-        if let thread { pthread_detach(thread) }
+            if let thread { pthread_detach(thread) }
         #else
-        pthread_detach(thread)
+            pthread_detach(thread)
         #endif
     }
 

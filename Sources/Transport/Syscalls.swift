@@ -1,15 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 
-private let systemRead = Glibc.read
-private let systemWritev = Glibc.writev
-private let systemClose = Glibc.close
+    private let systemRead = Glibc.read
+    private let systemWritev = Glibc.writev
+    private let systemClose = Glibc.close
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 
-private let systemRead = Darwin.read
-private let systemWritev = Darwin.writev
-private let systemClose = Darwin.close
+    private let systemRead = Darwin.read
+    private let systemWritev = Darwin.writev
+    private let systemClose = Darwin.close
 #endif
 
 /// Every system call of the transport, in one place, with `EINTR` retried.

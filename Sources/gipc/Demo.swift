@@ -7,6 +7,24 @@ enum Demo {
         try await framesBetweenTasks()
         try await infiniteMessaging()
         try await synchronisedMessaging()
+        try await startAndJoin()
+    }
+
+    /// The time to start a child running an entry that does nothing, and to join it.
+    static func startAndJoin() async throws {
+        print("4. Start and join a child that does nothing, 20 times")
+        let clock = ContinuousClock()
+        var times: [Duration] = []
+        for _ in 0..<20 {
+            let start = clock.now
+            let child = try await GIPC.start(Nothing.self, .init())
+            let status = try await child.join()
+            guard status.isSuccess else { throw DemoError.unexpected("child \(status)") }
+            times.append(clock.now - start)
+        }
+        times.sort()
+        print(
+            "   median \(format(times[times.count / 2])), fastest \(format(times[0])), slowest \(format(times.last!))")
     }
 
     /// 200,000 frames of 100 bytes from one task to another through one OS pipe.
@@ -79,11 +97,13 @@ enum Demo {
         let status = try await child.join()
         try mine.close()
         let label = codec.name.padding(toLength: 8, withPad: " ", startingAt: 0)
-        print("   \(label) \(count) messages in \(format(elapsed)) (\(rate(count, elapsed)) messages/s); child \(status)")
+        print(
+            "   \(label) \(count) messages in \(format(elapsed)) (\(rate(count, elapsed)) messages/s); child \(status)")
     }
 
     static func format(_ duration: Duration) -> String {
-        let milliseconds = Double(duration.components.seconds) * 1000
+        let milliseconds =
+            Double(duration.components.seconds) * 1000
             + Double(duration.components.attoseconds) / 1e15
         return milliseconds < 1000
             ? "\((milliseconds * 10).rounded() / 10) ms" : "\((milliseconds / 10).rounded() / 100) s"

@@ -3,7 +3,7 @@ import GIPCKit
 
 /// The entries that `gipc demo` runs in its children.
 enum DemoEntries {
-    static let all: [any ChildEntry.Type] = [SpamReader.self, SynchronisedEcho.self]
+    static let all: [any ChildEntry.Type] = [SpamReader.self, SynchronisedEcho.self, Nothing.self]
 }
 
 /// gipc's first documentation example, the child side: read messages until the parent closes the pipe, then report
@@ -43,4 +43,11 @@ struct SynchronisedEcho: ChildEntry {
 
 enum DemoError: Error {
     case unexpected(String)
+}
+
+/// Does nothing: the cost of starting and joining a child.
+struct Nothing: ChildEntry {
+    struct Arguments: Codable, Sendable {}
+
+    static func main(_ arguments: Arguments) async throws {}
 }

@@ -1,9 +1,9 @@
 import GIPCKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // The first statement: in a child started by `gipc demo`, this runs the requested entry and exits.

@@ -141,10 +141,11 @@ struct PipeTests {
     @Test("GIPC_HANDLES entries parse and format")
     func handleDescriptions() throws {
         let list = try HandleDescription.parseList("3:r:json:67108864,4:w:msgpack")
-        #expect(list == [
-            HandleDescription(fd: 3, direction: .read, codec: "json", maxFrameBytes: 64 << 20),
-            HandleDescription(fd: 4, direction: .write, codec: "msgpack"),
-        ])
+        #expect(
+            list == [
+                HandleDescription(fd: 3, direction: .read, codec: "json", maxFrameBytes: 64 << 20),
+                HandleDescription(fd: 4, direction: .write, codec: "msgpack"),
+            ])
         #expect(HandleDescription.formatList(list) == "3:r:json:67108864,4:w:msgpack")
         #expect(throws: GIPCError.self) { try HandleDescription.parseList("3:x:json") }
         #expect(throws: GIPCError.self) { try HandleDescription.parseList("three:r:json") }

@@ -4,9 +4,9 @@ import Testing
 @testable import GIPCKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Swift Testing has an `ExitStatus` of its own (for exit tests); in these tests the name means GIPCKit's.

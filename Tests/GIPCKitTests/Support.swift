@@ -3,9 +3,9 @@ import GIPCKit
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Points GIPCKit at the gipc-test-host program, built next to the test bundle, which hosts the test entries.

@@ -2,9 +2,9 @@ import Foundation
 public import GIPCKit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Every entry the tests start, hosted by the gipc-test-host program.
@@ -120,7 +120,9 @@ public struct NestedStarter: ChildEntry {
 
     public static func main(_ arguments: Arguments) async throws {
         if arguments.depth <= 1 {
-            for try await path in arguments.input.messages { try await arguments.output.put(path + ["pid \(getpid())"]) }
+            for try await path in arguments.input.messages {
+                try await arguments.output.put(path + ["pid \(getpid())"])
+            }
             return
         }
         let child = try await GIPC.start(

@@ -5,7 +5,9 @@ import Testing
 struct FrameDecoderTests {
     static let sizes = [0, 1, 4095, 4096, 4097, 65535, 65536, 65537]
 
-    @Test("frames fed in chunks of every size decode intact", arguments: [1, 2, 3, 4, 5, 7, 11, 12, 13, 64, 100, 1000, 4096, 65536, 1 << 20])
+    @Test(
+        "frames fed in chunks of every size decode intact",
+        arguments: [1, 2, 3, 4, 5, 7, 11, 12, 13, 64, 100, 1000, 4096, 65536, 1 << 20])
     func chunkedFeeding(chunkSize: Int) throws {
         let payloads = Self.sizes.enumerated().map { pattern(count: $0.element, seed: UInt32($0.offset)) }
         let stream = payloads.flatMap { FrameFormat.frame($0) }

@@ -3,9 +3,9 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("FramePipe: frames through real pipes", .timeLimit(.minutes(2)))
@@ -105,7 +105,8 @@ struct FramePipeTests {
                     for sequence in 0..<perSender {
                         // Sizes up to 300 KB, most of them small: 0-300 KB shifted right by 0-7 bits.
                         let size = Int(generator.next() % 300_000) >> Int(generator.next() % 8)
-                        try await pipe.writer.send(SelfCheckingFrame.make(sender: sender, sequence: sequence, size: size))
+                        try await pipe.writer.send(
+                            SelfCheckingFrame.make(sender: sender, sequence: sequence, size: size))
                     }
                     return []
                 }

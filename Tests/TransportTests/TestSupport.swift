@@ -2,9 +2,9 @@ import GIPCTransport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A raw OS pipe whose write end the test drives byte by byte (to send hostile or partial frames).
@@ -59,13 +59,13 @@ func transportError(_ body: () async throws -> Void) async -> TransportError? {
 /// Open descriptors of this process.
 func openDescriptorCount() -> Int {
     #if os(Linux)
-    guard let dir = opendir("/proc/self/fd") else { return -1 }
-    defer { closedir(dir) }
-    var count = 0
-    while readdir(dir) != nil { count += 1 }
-    return count - 3  // ".", ".." and the directory's own descriptor
+        guard let dir = opendir("/proc/self/fd") else { return -1 }
+        defer { closedir(dir) }
+        var count = 0
+        while readdir(dir) != nil { count += 1 }
+        return count - 3  // ".", ".." and the directory's own descriptor
     #else
-    return -1
+        return -1
     #endif
 }
 

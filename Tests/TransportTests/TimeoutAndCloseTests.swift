@@ -2,9 +2,9 @@ import GIPCTransport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("Timeouts, cancellation and close", .timeLimit(.minutes(1)))
@@ -153,11 +153,11 @@ struct TimeoutAndCloseTests {
     @Test("the pipe buffer is raised to 1 MiB where the kernel allows")
     func pipeBuffer() throws {
         #if os(Linux)
-        let pipe = try FramePipe()
-        let maxSize = Int(readTextFile("/proc/sys/fs/pipe-max-size").filter(\.isNumber)) ?? 0
-        if maxSize >= 1 << 20 || getuid() == 0 {
-            #expect(pipe.bufferBytes == 1 << 20)
-        }
+            let pipe = try FramePipe()
+            let maxSize = Int(readTextFile("/proc/sys/fs/pipe-max-size").filter(\.isNumber)) ?? 0
+            if maxSize >= 1 << 20 || getuid() == 0 {
+                #expect(pipe.bufferBytes == 1 << 20)
+            }
         #endif
     }
 }

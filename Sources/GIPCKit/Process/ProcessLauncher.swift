@@ -1,9 +1,9 @@
 import CGIPCSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child that has started: its pid, and the pidfd that watches it where the kernel has them.
@@ -41,18 +41,18 @@ enum ProcessLauncher {
 
         let pid: pid_t
         #if os(Linux)
-        if request.daemon {
-            pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: SIGKILL)
-        } else if let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) {
-            pid = spawned
-        } else {
-            pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: 0)
-        }
+            if request.daemon {
+                pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: SIGKILL)
+            } else if let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) {
+                pid = spawned
+            } else {
+                pid = try forkExec(path: path, argv: argv, envp: envp, sources: sources, deathSignal: 0)
+            }
         #else
-        guard let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) else {
-            throw GIPCError(.spawnFailed, "cannot close inherited descriptors in the child", errno: ENOSYS)
-        }
-        pid = spawned
+            guard let spawned = try posixSpawn(path: path, argv: argv, envp: envp, sources: sources) else {
+                throw GIPCError(.spawnFailed, "cannot close inherited descriptors in the child", errno: ENOSYS)
+            }
+            pid = spawned
         #endif
         return try watch(pid)
     }
@@ -89,11 +89,11 @@ enum ProcessLauncher {
         path: String, argv: CStringArray, envp: CStringArray, sources: [Int32]
     ) throws(GIPCError) -> pid_t? {
         #if canImport(Darwin)
-        var attributes: posix_spawnattr_t? = nil
-        var actions: posix_spawn_file_actions_t? = nil
+            var attributes: posix_spawnattr_t? = nil
+            var actions: posix_spawn_file_actions_t? = nil
         #else
-        var attributes = posix_spawnattr_t()
-        var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+            var actions = posix_spawn_file_actions_t()
         #endif
         var rc = posix_spawnattr_init(&attributes)
         guard rc == 0 else { throw spawnError("posix_spawnattr_init", rc, path: path) }
@@ -109,15 +109,15 @@ enum ProcessLauncher {
             guard rc == 0 else { throw spawnError("posix_spawn_file_actions_adddup2", rc, path: path) }
         }
         #if canImport(Darwin)
-        var flags: Int16 = 0
-        posix_spawnattr_getflags(&attributes, &flags)
-        rc = posix_spawnattr_setflags(&attributes, flags | Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
-        guard rc == 0 else { throw spawnError("posix_spawnattr_setflags", rc, path: path) }
-        for fd: Int32 in 0...2 { posix_spawn_file_actions_addinherit_np(&actions, fd) }
+            var flags: Int16 = 0
+            posix_spawnattr_getflags(&attributes, &flags)
+            rc = posix_spawnattr_setflags(&attributes, flags | Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+            guard rc == 0 else { throw spawnError("posix_spawnattr_setflags", rc, path: path) }
+            for fd: Int32 in 0...2 { posix_spawn_file_actions_addinherit_np(&actions, fd) }
         #else
-        rc = gipc_spawn_file_actions_addclosefrom(&actions, Int32(3 + sources.count))
-        if rc == ENOSYS { return nil }
-        guard rc == 0 else { throw spawnError("posix_spawn_file_actions_addclosefrom_np", rc, path: path) }
+            rc = gipc_spawn_file_actions_addclosefrom(&actions, Int32(3 + sources.count))
+            if rc == ENOSYS { return nil }
+            guard rc == 0 else { throw spawnError("posix_spawn_file_actions_addclosefrom_np", rc, path: path) }
         #endif
 
         var pid: pid_t = 0
@@ -149,19 +149,19 @@ enum ProcessLauncher {
     /// that nobody can watch would become a zombie or be reaped by polling forever.
     private static func watch(_ pid: pid_t) throws(GIPCError) -> LaunchedProcess {
         #if os(Linux)
-        let pidfd = gipc_pidfd_open(pid)
-        if pidfd >= 0 { return LaunchedProcess(pid: pid, pidfd: pidfd) }
-        let code = errno
-        guard code == EMFILE || code == ENFILE || code == ENOMEM else {
-            return LaunchedProcess(pid: pid, pidfd: nil)  // ENOSYS, or a sandbox's EPERM: poll instead
-        }
-        kill(pid, SIGKILL)
-        gipc_reap_blocking(pid)
-        throw GIPCError(
-            .spawnFailed, "no descriptor left to watch the child; it was stopped", syscall: "pidfd_open",
-            errno: code, pid: pid)
+            let pidfd = gipc_pidfd_open(pid)
+            if pidfd >= 0 { return LaunchedProcess(pid: pid, pidfd: pidfd) }
+            let code = errno
+            guard code == EMFILE || code == ENFILE || code == ENOMEM else {
+                return LaunchedProcess(pid: pid, pidfd: nil)  // ENOSYS, or a sandbox's EPERM: poll instead
+            }
+            kill(pid, SIGKILL)
+            gipc_reap_blocking(pid)
+            throw GIPCError(
+                .spawnFailed, "no descriptor left to watch the child; it was stopped", syscall: "pidfd_open",
+                errno: code, pid: pid)
         #else
-        return LaunchedProcess(pid: pid, pidfd: nil)
+            return LaunchedProcess(pid: pid, pidfd: nil)
         #endif
     }
 

@@ -3,9 +3,9 @@ import GIPCTransport
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Watches one child until it exits, reaps it, and hands its exit status to every task that joins it.

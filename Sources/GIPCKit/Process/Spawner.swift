@@ -1,9 +1,9 @@
 import CGIPCSystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one thread that starts every child process of this process.
@@ -56,25 +56,25 @@ final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock
     private func startThread() {
         let box = Unmanaged.passRetained(self)
         #if canImport(Darwin)
-        var thread: pthread_t? = nil
+            var thread: pthread_t? = nil
         #else
-        var thread = pthread_t()
+            var thread = pthread_t()
         #endif
         let rc = pthread_create(
             &thread, nil,
             { context in
                 #if canImport(Darwin)
-                let spawner = Unmanaged<Spawner>.fromOpaque(context).takeRetainedValue()
+                    let spawner = Unmanaged<Spawner>.fromOpaque(context).takeRetainedValue()
                 #else
-                let spawner = Unmanaged<Spawner>.fromOpaque(context!).takeRetainedValue()
+                    let spawner = Unmanaged<Spawner>.fromOpaque(context!).takeRetainedValue()
                 #endif
                 spawner.runLoop()
             }, box.toOpaque())
         precondition(rc == 0, "GIPCKit: cannot start the spawner thread (error \(rc))")
         #if canImport(Darwin)
-        if let thread { pthread_detach(thread) }
+            if let thread { pthread_detach(thread) }
         #else
-        pthread_detach(thread)
+            pthread_detach(thread)
         #endif
     }
 
