@@ -5,7 +5,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 
-.PHONY: deps build test demo format clean
+.PHONY: deps build test lint demo format clean
 
 deps:
 	@pkg-config --exists msgpack 2>/dev/null || { \
@@ -18,9 +18,12 @@ deps:
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 demo: deps
 	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
@@ -31,3 +34,6 @@ format:
 
 clean:
 	rm -rf .build
+
+# Further targets (bench, fuzz, soak, sanitizers) live in mk/*.mk, one file per concern.
+-include mk/*.mk

@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
         .executable(name: "gipc", targets: ["gipc"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
     targets: [
         // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).
         .systemLibrary(
@@ -27,7 +30,11 @@ let package = Package(
             dependencies: ["GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
-        .executableTarget(name: "gipc", dependencies: ["GIPCKit"], path: "Sources/gipc"),
+        .executableTarget(
+            name: "gipc",
+            dependencies: ["GIPCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/gipc"
+        ),
         .testTarget(name: "GIPCTransportTests", dependencies: ["GIPCTransport"], path: "Tests/TransportTests"),
         .testTarget(name: "GIPCCodecsTests", dependencies: ["GIPCCodecs"], path: "Tests/CodecsTests"),
         .testTarget(
