@@ -74,6 +74,34 @@ enum HandleTransfer {
         return inherited
     }
 
+    /// Takes the inherited descriptions that a handle encoded as its indexes: exactly `count` of them.
+    static func take(_ count: Int, from decoder: any Decoder, for kind: String) throws -> [HandleDescription] {
+        let inherited = try inherited(in: decoder)
+        let indexes = try decoder.singleValueContainer().decode([Int].self)
+        guard indexes.count == count else {
+            throw GIPCError(.invalidArgument, "a \(kind) is \(count) inherited handle(s), not \(indexes.count)")
+        }
+        return try indexes.map { try inherited.take($0) }
+    }
+
+    /// Encodes `handle` as the indexes of its ends in the collector of `encoder`.
+    static func encode(_ handle: some TransferableHandle, to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(try collector(in: encoder).add(handle))
+    }
+
+    /// A reader on an inherited descriptor.
+    static func reader<Message>(_ description: HandleDescription) throws -> PipeReader<Message> {
+        try PipeReader(
+            adopting: description.fd, codec: codec(for: description),
+            maxFrameBytes: description.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes)
+    }
+
+    /// A writer on an inherited descriptor.
+    static func writer<Message>(_ description: HandleDescription) throws -> PipeWriter<Message> {
+        try PipeWriter(adopting: description.fd, codec: codec(for: description))
+    }
+
     static func codec(for description: HandleDescription) throws -> any MessageCodec {
         guard let codec = CodecRegistry.codec(named: description.codec) else {
             throw GIPCError(
@@ -86,52 +114,35 @@ enum HandleTransfer {
 
 extension PipeReader: Codable {
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(try HandleTransfer.collector(in: encoder).add(self))
+        try HandleTransfer.encode(self, to: encoder)
     }
 
     public convenience init(from decoder: any Decoder) throws {
-        let inherited = try HandleTransfer.inherited(in: decoder)
-        let indexes = try decoder.singleValueContainer().decode([Int].self)
-        guard indexes.count == 1 else { throw GIPCError(.invalidArgument, "a reader is one inherited handle") }
-        let description = try inherited.take(indexes[0])
-        try self.init(
-            adopting: description.fd, codec: HandleTransfer.codec(for: description),
-            maxFrameBytes: description.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes)
+        let inherited = try HandleTransfer.take(1, from: decoder, for: "reader")[0]
+        let reader: PipeReader<Message> = try HandleTransfer.reader(inherited)
+        self.init(frames: reader.frames, codec: reader.codec)
     }
 }
 
 extension PipeWriter: Codable {
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(try HandleTransfer.collector(in: encoder).add(self))
+        try HandleTransfer.encode(self, to: encoder)
     }
 
     public convenience init(from decoder: any Decoder) throws {
-        let inherited = try HandleTransfer.inherited(in: decoder)
-        let indexes = try decoder.singleValueContainer().decode([Int].self)
-        guard indexes.count == 1 else { throw GIPCError(.invalidArgument, "a writer is one inherited handle") }
-        let description = try inherited.take(indexes[0])
-        try self.init(adopting: description.fd, codec: HandleTransfer.codec(for: description))
+        let inherited = try HandleTransfer.take(1, from: decoder, for: "writer")[0]
+        let writer: PipeWriter<Message> = try HandleTransfer.writer(inherited)
+        self.init(frames: writer.frames, codec: writer.codec)
     }
 }
 
 extension DuplexPipe: Codable {
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(try HandleTransfer.collector(in: encoder).add(self))
+        try HandleTransfer.encode(self, to: encoder)
     }
 
     public convenience init(from decoder: any Decoder) throws {
-        let inherited = try HandleTransfer.inherited(in: decoder)
-        let indexes = try decoder.singleValueContainer().decode([Int].self)
-        guard indexes.count == 2 else { throw GIPCError(.invalidArgument, "a duplex pipe is two inherited handles") }
-        let incoming = try inherited.take(indexes[0])
-        let outgoing = try inherited.take(indexes[1])
-        self.init(
-            reader: try PipeReader(
-                adopting: incoming.fd, codec: HandleTransfer.codec(for: incoming),
-                maxFrameBytes: incoming.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes),
-            writer: try PipeWriter(adopting: outgoing.fd, codec: HandleTransfer.codec(for: outgoing)))
+        let halves = try HandleTransfer.take(2, from: decoder, for: "duplex pipe")
+        self.init(reader: try HandleTransfer.reader(halves[0]), writer: try HandleTransfer.writer(halves[1]))
     }
 }

@@ -54,32 +54,10 @@ final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock
     }
 
     private func startThread() {
-        let box = Unmanaged.passRetained(self)
-        #if canImport(Darwin)
-            var thread: pthread_t? = nil
-        #else
-            var thread = pthread_t()
-        #endif
-        let rc = pthread_create(
-            &thread, nil,
-            { context in
-                #if canImport(Darwin)
-                    let spawner = Unmanaged<Spawner>.fromOpaque(context).takeRetainedValue()
-                #else
-                    let spawner = Unmanaged<Spawner>.fromOpaque(context!).takeRetainedValue()
-                #endif
-                spawner.runLoop()
-            }, box.toOpaque())
-        precondition(rc == 0, "GIPCKit: cannot start the spawner thread (error \(rc))")
-        #if canImport(Darwin)
-            if let thread { pthread_detach(thread) }
-        #else
-            pthread_detach(thread)
-        #endif
+        DedicatedThread.start(name: "gipc-spawner") { self.runLoop() }
     }
 
     private func runLoop() -> Never {
-        gipc_set_thread_name("gipc-spawner")
         precondition(gipc_block_all_signals() == 0, "GIPCKit: cannot block signals on the spawner thread")
         while true {
             pthread_mutex_lock(lock)
