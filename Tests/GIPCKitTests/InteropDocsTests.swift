@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// The documentation shows the peers that the interop tests run, verbatim, so that it cannot rot.
+@Suite("Interop documentation")
+struct InteropDocsTests {
+    private static func text(_ path: String) throws -> String {
+        try String(contentsOf: Interop.root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test(
+        "docs/PROTOCOL.md shows each peer of Tests/Interop verbatim",
+        arguments: [("python", "echo_peer.py"), ("c", "peer.c"), ("erlang", "peer.escript")])
+    func protocolPeers(language: String, file: String) throws {
+        let protocolText = try Self.text("docs/PROTOCOL.md")
+        let source = try Self.text("Tests/Interop/\(file)")
+        #expect(protocolText.contains("```\(language)\n" + source + "```"))
+    }
+
+    @Test("the README's only Swift code is the example program, which a test compiles and runs")
+    func readmeSamples() throws {
+        let readme = try Self.text("README.md")
+        let fences = readme.split(separator: "\n").filter { $0.hasPrefix("```") && $0 != "```" }
+        #expect(fences == ["```sh", "```swift", "```sh"])
+    }
+
+    @Test(
+        "each module has a DocC catalog with a getting-started article linked from its landing page",
+        arguments: ["Transport/GIPCTransport", "Codecs/GIPCCodecs", "GIPCKit/GIPCKit"])
+    func doccCatalogs(module: String) throws {
+        let name = module.split(separator: "/").last!
+        let landing = try Self.text("Sources/\(module).docc/\(name).md")
+        #expect(landing.hasPrefix("# ``\(name)``"))
+        #expect(landing.contains("<doc:GettingStarted>"))
+        #expect(try Self.text("Sources/\(module).docc/GettingStarted.md").hasPrefix("# Getting started with \(name)"))
+    }
+}
