@@ -11,6 +11,12 @@ deps:
 	@pkg-config --exists msgpack 2>/dev/null || { \
 		echo "installing libmsgpack-dev"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmsgpack-dev pkg-config; }
+	@command -v escript >/dev/null 2>&1 || { \
+		echo "installing erlang-base (the Erlang peer test)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base; }
+	@command -v cc >/dev/null 2>&1 || { \
+		echo "installing gcc (the C peer test)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
 	@$(PYTHON) -c 'import msgpack' 2>/dev/null || { \
 		echo "installing python msgpack"; \
 		$(PYTHON) -m pip install --quiet --disable-pip-version-check 'msgpack>=1.0,<2'; }
