@@ -5,7 +5,7 @@ struct GIPCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gipc",
         abstract: "Child processes and length-prefixed message pipes for Swift concurrency.",
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, BenchCommand.self]
     )
 }
 
