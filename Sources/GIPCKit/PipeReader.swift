@@ -10,10 +10,14 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     let frames: FrameReader
     /// The codec that decodes each frame.
     public let codec: any MessageCodec
+    /// Whether messages are byte arrays taken as they arrive (the raw codec): the received payload is the message,
+    /// without a copy.
+    private let receivesBytesAsIs: Bool
 
     init(frames: FrameReader, codec: any MessageCodec) {
         self.frames = frames
         self.codec = codec
+        self.receivesBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
 
     /// Adopts an open descriptor carrying frames (for example one a parent passed as fd 3).
@@ -41,6 +45,7 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     ///   `CancellationError` when the task is cancelled while waiting.
     public func get(timeout: Duration? = nil) async throws -> Message {
         let payload = try await GIPCError.mapping { try await frames.receive(timeout: timeout) }
+        if receivesBytesAsIs { return unsafeBitCast(payload, to: Message.self) }
         do {
             return try codec.decode(Message.self, from: payload)
         } catch let error as CodecError {

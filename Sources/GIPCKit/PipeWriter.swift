@@ -9,10 +9,13 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     let frames: FrameWriter
     /// The codec that encodes each message.
     public let codec: any MessageCodec
+    /// Whether messages are byte arrays sent as they are (the raw codec): no encoding, no copy.
+    private let sendsBytesAsIs: Bool
 
     init(frames: FrameWriter, codec: any MessageCodec) {
         self.frames = frames
         self.codec = codec
+        self.sendsBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
 
     /// Adopts an open descriptor to write frames to (for example one a parent passed as fd 4).
@@ -39,7 +42,8 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     public func put(_ message: Message, timeout: Duration? = nil) async throws {
         let payload: [UInt8]
         do {
-            payload = try codec.encode(message)
+            // The raw codec would copy the bytes into a new array; the frame can carry the caller's array itself.
+            payload = sendsBytesAsIs ? unsafeBitCast(message, to: [UInt8].self) : try codec.encode(message)
         } catch let error as CodecError {
             throw GIPCError(error, encoding: true)
         }

@@ -50,8 +50,11 @@ public final class FrameReader: Sendable {
     public func receive(timeout: Duration? = nil) async throws -> [UInt8] {
         let deadline = Deadline.after(timeout)
         let fd = end.fd
-        try await end.lock.lock(deadline: deadline) {
-            TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
+        // Uncontended: take the lock without building the timeout closure (no allocation per frame).
+        if !end.lock.tryLock() {
+            try await end.lock.lock(deadline: deadline) {
+                TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
+            }
         }
         defer { end.lock.unlock() }
         while true {

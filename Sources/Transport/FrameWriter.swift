@@ -44,8 +44,11 @@ public final class FrameWriter: Sendable {
     public func send(_ payload: [UInt8], timeout: Duration? = nil) async throws {
         let deadline = Deadline.after(timeout)
         let fd = end.fd
-        try await end.lock.lock(deadline: deadline) {
-            TransportError.timedOut(fd: fd, "the frame was not sent within the timeout (other tasks were sending)")
+        // Uncontended: take the lock without building the timeout closure (no allocation per frame).
+        if !end.lock.tryLock() {
+            try await end.lock.lock(deadline: deadline) {
+                TransportError.timedOut(fd: fd, "the frame was not sent within the timeout (other tasks were sending)")
+            }
         }
         defer { end.lock.unlock() }
         try end.checkOpen()

@@ -10,6 +10,7 @@ struct GIPCCommand: AsyncParsableCommand {
             EchoCommand.self,
             InspectCommand.self,
             EncodeCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,5 +1,5 @@
 import GIPCKit
 
 // The first statement: in a child started by `gipc demo`, this runs the requested entry and exits.
-await GIPC.bootstrap(DemoEntries.all)
+await GIPC.bootstrap(DemoEntries.all + BenchEntries.all)
 await GIPCCommand.runAsRoot()

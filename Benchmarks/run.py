@@ -1,0 +1,257 @@
+"""Runs every benchmark workload for every contender, interleaved (A, B, C, A, B, C, ...), for several rounds;
+prints a table (median, min, max, and the ratio of GIPCKit's median to each contender's median), writes
+results/latest.json and results/ratios.svg.
+
+Usage: python3 run.py --gipc PATH --python VENV_PYTHON --c PATH [--rounds 5] [--only WORKLOAD,...] [--quick]
+Standard library only; the contenders run in their own processes.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def plan(gipc, python, c_baseline, quick):
+    """(workload, contender, argv, reference?) in the order they run within a round."""
+    py = [python, os.path.join(HERE, "python", "gipc_bench.py")]
+    mp = [python, os.path.join(HERE, "python", "mp_spawn_bench.py")]
+
+    def swift(workload, count=None):
+        argv = [gipc, "bench", "--workload", workload, "--json"]
+        return argv + (["--count", str(count)] if count else [])
+
+    def gipc_py(workload, contender, count=None):
+        return py + ["--workload", workload, "--contender", contender] + (["--count", str(count)] if count else [])
+
+    small = 50000 if quick else None
+    return [
+        ("small", "gipckit", swift("small", small)),
+        ("small", "gipc-raw", gipc_py("small", "gipc-raw", small)),
+        ("small", "c", [c_baseline, "small"] + ([str(small)] if small else [])),
+        ("small-concurrent", "gipckit", swift("small-concurrent", small)),
+        ("typed", "gipckit-msgpack", swift("typed-msgpack", small)),
+        ("typed", "gipckit-json", swift("typed-json", small)),
+        ("typed", "gipckit-plist", swift("typed-plist", small)),
+        ("typed", "gipc-pickle", gipc_py("typed", "gipc-pickle", small)),
+        ("typed", "gipc-msgpack", gipc_py("typed", "gipc-msgpack", small)),
+        ("large-1m", "gipckit", swift("large-1m")),
+        ("large-1m", "gipc-raw", gipc_py("large-1m", "gipc-raw")),
+        ("large-1m", "c", [c_baseline, "large-1m"]),
+        ("large-16m", "gipckit", swift("large-16m")),
+        ("large-16m", "gipc-raw", gipc_py("large-16m", "gipc-raw")),
+        ("large-16m", "c", [c_baseline, "large-16m"]),
+        ("ping-pong", "gipckit", swift("ping-pong")),
+        ("ping-pong", "gipc-raw", gipc_py("ping-pong", "gipc-raw")),
+        ("spawn", "gipckit", swift("spawn")),
+        ("spawn", "gipc", gipc_py("spawn", "gipc")),
+        ("spawn", "mp-spawn", mp),
+        ("memory", "gipckit", swift("memory")),
+        ("memory", "gipc-raw", gipc_py("memory", "gipc-raw")),
+    ]
+
+
+# The GIPCKit contender each workload's ratios are computed from.
+REFERENCE = {"typed": "gipckit-msgpack"}
+
+
+def reference(workload):
+    return REFERENCE.get(workload, "gipckit")
+
+
+def run_one(argv):
+    completed = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+    if completed.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def summarise(samples):
+    """samples: {(workload, contender, metric): {"values": [...], "unit", "better"}} -> result rows."""
+    rows = []
+    for (workload, contender, metric), sample in samples.items():
+        values = sample["values"]
+        rows.append({
+            "workload": workload, "contender": contender, "metric": metric, "unit": sample["unit"],
+            "better": sample["better"], "median": statistics.median(values), "min": min(values),
+            "max": max(values), "rounds": len(values), "values": values,
+        })
+    by_key = {(r["workload"], r["contender"], r["metric"]): r for r in rows}
+    for row in rows:
+        ref = by_key.get((row["workload"], reference(row["workload"]), row["metric"]))
+        # ratio: GIPCKit's median / this contender's median; advantage: how many times better GIPCKit is.
+        if ref and row["median"]:
+            row["ratio"] = ref["median"] / row["median"]
+            row["advantage"] = row["ratio"] if row["better"] == "higher" else 1 / row["ratio"]
+    return rows
+
+
+def targets(rows):
+    get = {(r["workload"], r["contender"], r["metric"]): r["median"] for r in rows}
+
+    def figure(workload, contender, metric):
+        return get.get((workload, contender, metric))
+
+    checks = []
+
+    def check(name, value, goal, met):
+        if value is not None:
+            checks.append({"target": name, "value": value, "goal": goal, "met": bool(met(value))})
+
+    def ratio(a, b):
+        return a / b if a is not None and b else None
+
+    small = figure("small", "gipckit", "throughput")
+    check("small >= 4x gipc raw", ratio(small, figure("small", "gipc-raw", "throughput")), 4, lambda v: v >= 4)
+    check("small >= 1.0 M msg/s", small, 1e6, lambda v: v >= 1e6)
+    check("small-concurrent >= 1.5x small",
+          ratio(figure("small-concurrent", "gipckit", "throughput"), small), 1.5, lambda v: v >= 1.5)
+    check("typed msgpack >= 3x gipc pickle",
+          ratio(figure("typed", "gipckit-msgpack", "throughput"), figure("typed", "gipc-pickle", "throughput")),
+          3, lambda v: v >= 3)
+    for size in ("large-1m", "large-16m"):
+        mine = figure(size, "gipckit", "throughput")
+        check(f"{size} >= 2x gipc raw", ratio(mine, figure(size, "gipc-raw", "throughput")), 2, lambda v: v >= 2)
+        check(f"{size} >= 0.8x C", ratio(mine, figure(size, "c", "throughput")), 0.8, lambda v: v >= 0.8)
+    check("ping-pong p50 <= 1/3 gipc",
+          ratio(figure("ping-pong", "gipckit", "p50"), figure("ping-pong", "gipc-raw", "p50")), 1 / 3,
+          lambda v: v <= 1 / 3)
+    check("spawn median <= 15 ms", figure("spawn", "gipckit", "start_join"), 15, lambda v: v <= 15)
+    check("memory peak RSS <= 3x 16 MiB + 32 MiB", figure("memory", "gipckit", "peak_rss_child"), 80,
+          lambda v: v <= 80)
+    return checks
+
+
+def fmt(value):
+    if value >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if value >= 1e4:
+        return f"{value / 1e3:.0f}k"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def table(rows, checks):
+    lines = [
+        "| workload | contender | metric | median | min | max | GIPCKit / this |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else ""
+        lines.append(f"| {r['workload']} | {r['contender']} | {r['metric']} ({r['unit']}) | {fmt(r['median'])} | "
+                     f"{fmt(r['min'])} | {fmt(r['max'])} | {ratio} |")
+    lines += ["", "| target | value | met |", "|---|---:|---|"]
+    for c in checks:
+        lines.append(f"| {c['target']} | {fmt(c['value'])} | {'yes' if c['met'] else 'NO'} |")
+    return "\n".join(lines)
+
+
+def svg(rows, machine):
+    """A horizontal bar per (workload, metric, contender) other than GIPCKit's reference: how many times better
+    GIPCKit's median is (log scale, 1x line)."""
+    import math
+    bars = [r for r in rows if "advantage" in r and r["contender"] != reference(r["workload"])
+            and r["metric"] != "peak_rss_child"]
+    height, label_width, plot_width = 22, 290, 420
+    top = 40
+    total_height = top + len(bars) * height + 40
+    low, high = math.log10(0.1), math.log10(100)
+
+    def x(value):
+        value = min(max(value, 0.1), 100)
+        return label_width + (math.log10(value) - low) / (high - low) * plot_width
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + plot_width + 80}" height="{total_height}" '
+        'font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="10" y="18" font-size="14" font-weight="bold">GIPCKit vs contenders: times better (median, log '
+        f'scale)</text>',
+        f'<text x="10" y="32" fill="#555">{machine}</text>',
+    ]
+    for i, r in enumerate(bars):
+        y = top + i * height
+        color = "#2e7d32" if r["advantage"] >= 1 else "#c62828"
+        start, end = sorted((x(1), x(r["advantage"])))
+        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end">{r["workload"]} '
+                     f'{r["metric"]} vs {r["contender"]}</text>')
+        parts.append(f'<rect x="{start:.1f}" y="{y + 4}" width="{max(end - start, 1):.1f}" height="{height - 8}" '
+                     f'fill="{color}"/>')
+        parts.append(f'<text x="{max(end, x(1)) + 4:.1f}" y="{y + 15}">{r["advantage"]:.2f}x</text>')
+    for tick in (0.1, 0.3, 1, 3, 10, 30, 100):
+        tx = x(tick)
+        bottom = top + len(bars) * height
+        stroke = "#000" if tick == 1 else "#ccc"
+        parts.append(f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{bottom}" stroke="{stroke}"/>')
+        parts.append(f'<text x="{tx:.1f}" y="{bottom + 16}" text-anchor="middle">{tick}x</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def machine_description():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {cpu}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gipc", required=True)
+    parser.add_argument("--python", required=True)
+    parser.add_argument("--c", required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", help="comma-separated workloads")
+    parser.add_argument("--quick", action="store_true", help="fewer small messages (a smoke run)")
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = parser.parse_args()
+    runs = plan(args.gipc, args.python, args.c, args.quick)
+    if args.only:
+        wanted = set(args.only.split(","))
+        runs = [run for run in runs if run[0] in wanted]
+    samples = {}
+    for round_number in range(1, args.rounds + 1):
+        for workload, contender, argv in runs:
+            result = run_one(argv)
+            figures = ", ".join(f"{m['name']} {fmt(m['value'])} {m['unit']}" for m in result["metrics"])
+            print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} {figures}", flush=True)
+            for m in result["metrics"]:
+                key = (workload, contender, m["name"])
+                entry = samples.setdefault(key, {"values": [], "unit": m["unit"], "better": m["better"]})
+                entry["values"].append(m["value"])
+    rows = summarise(samples)
+    checks = targets(rows)
+    machine = machine_description()
+    print()
+    print(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved")
+    print(table(rows, checks))
+    os.makedirs(args.out, exist_ok=True)
+    document = {
+        "machine": machine, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "rounds": args.rounds, "results": rows, "targets": checks,
+    }
+    with open(os.path.join(args.out, "latest.json"), "w") as out:
+        json.dump(document, out, indent=1, sort_keys=True)
+        out.write("\n")
+    with open(os.path.join(args.out, "ratios.svg"), "w") as out:
+        out.write(svg(rows, machine))
+    with open(os.path.join(args.out, "latest.md"), "w") as out:
+        out.write(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved\n\n{table(rows, checks)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+import Foundation
+import GIPCKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The entries that `gipc bench` runs in its children.
+enum BenchEntries {
+    static let all: [any ChildEntry.Type] = [
+        BenchRawSink.self, BenchRecordSink.self, BenchEcho.self, BenchNothing.self,
+    ]
+
+    /// The peak resident set size of this process in bytes.
+    static func peakRSSBytes() -> Int {
+        var usage = rusage()
+        #if canImport(Darwin)
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+            return Int(usage.ru_maxrss)
+        #else
+            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+            return Int(usage.ru_maxrss) * 1024
+        #endif
+    }
+}
+
+/// The typed workload's message: about 100 bytes in msgpack.
+struct BenchRecord: Codable, Sendable, Equatable {
+    var id: Int
+    var timestamp: Double
+    var symbol: String
+    var price: Double
+    var quantity: Int
+    var side: String
+    var venue: String
+    var flags: [Int]
+
+    static let sample = BenchRecord(
+        id: 123_456_789, timestamp: 1_700_000_000.25, symbol: "GIPC-SWIFT", price: 101.375, quantity: 2500,
+        side: "buy", venue: "XNAS-primary-venue", flags: [1, 2, 3, 5, 8])
+}
+
+/// Receives `count` raw messages, then reports what arrived (after a first, empty "ready" report).
+struct BenchRawSink: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var input: PipeReader<[UInt8]>
+        var report: PipeWriter<BenchReport>
+        var count: Int
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        try await arguments.report.put(BenchReport())
+        var bytes = 0
+        for _ in 0..<arguments.count { bytes += try await arguments.input.get().count }
+        try await arguments.report.put(
+            BenchReport(messages: arguments.count, bytes: bytes, peakRSSBytes: BenchEntries.peakRSSBytes()))
+    }
+}
+
+/// Receives `count` typed records, then reports (after a first "ready" report).
+struct BenchRecordSink: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var input: PipeReader<BenchRecord>
+        var report: PipeWriter<BenchReport>
+        var count: Int
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        try await arguments.report.put(BenchReport())
+        var quantity = 0
+        for _ in 0..<arguments.count { quantity &+= try await arguments.input.get().quantity }
+        try await arguments.report.put(
+            BenchReport(messages: arguments.count, bytes: quantity, peakRSSBytes: BenchEntries.peakRSSBytes()))
+    }
+}
+
+/// Sends every message it receives straight back, `count` times.
+struct BenchEcho: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var channel: DuplexPipe<[UInt8], [UInt8]>
+        var count: Int
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        for _ in 0..<arguments.count { try await arguments.channel.put(try await arguments.channel.get()) }
+    }
+}
+
+/// Does nothing: the cost of starting and joining a child.
+struct BenchNothing: ChildEntry {
+    struct Arguments: Codable, Sendable {}
+
+    static func main(_ arguments: Arguments) async throws {}
+}
