@@ -37,6 +37,14 @@ struct FIFOQueue<Element> {
         return nil
     }
 
+    /// Puts `elements` in front of the queue, keeping their order.
+    mutating func prepend(contentsOf elements: [Element]) {
+        guard !elements.isEmpty else { return }
+        storage = elements.map { Optional($0) } + storage[head...]
+        head = 0
+        count += elements.count
+    }
+
     /// Removes every element, returning them in order.
     mutating func removeAll() -> [Element] {
         let all = storage[head...].compactMap { $0 }

@@ -14,8 +14,9 @@ import Synchronization
 /// in the pipe, the frame is either completed or the writer is poisoned (``TransportError/Code/poisoned``):
 /// never a silent half frame.
 public final class FrameWriter: Sendable {
-    private let end: PipeEnd
+    let end: PipeEnd
     private let failure = Mutex<TransportError?>(nil)
+    let queue = Mutex(SendQueue())
 
     /// Takes ownership of an open descriptor for writing (for example one inherited from a parent process).
     /// The descriptor is switched to non-blocking and close-on-exec mode.
@@ -33,6 +34,9 @@ public final class FrameWriter: Sendable {
     public var isOpen: Bool { end.isOpen }
 
     /// Sends one frame.
+    ///
+    /// When other tasks are sending, the frame waits for its turn; small frames that wait together are written in
+    /// one system call by the task whose turn it is (in call order), so many concurrent small sends are cheap.
     /// - Parameters:
     ///   - payload: the frame's payload, of any length the format allows.
     ///   - timeout: how long to wait in all, including behind other tasks' sends; `nil` waits forever.
@@ -43,61 +47,32 @@ public final class FrameWriter: Sendable {
     ///   ``TransportError/Code/systemError``; `CancellationError` if cancelled before the first byte.
     public func send(_ payload: [UInt8], timeout: Duration? = nil) async throws {
         let deadline = Deadline.after(timeout)
-        let fd = end.fd
-        // Uncontended: take the lock without building the timeout closure (no allocation per frame).
-        if !end.lock.tryLock() {
-            try await end.lock.lock(deadline: deadline) {
-                TransportError.timedOut(fd: fd, "the frame was not sent within the timeout (other tasks were sending)")
+        var alreadyWritten = 0
+        if !queue.withLock({ $0.activateIfIdle() }) {
+            switch try await waitForTurn(payload, deadline: deadline) {
+            case .written: return
+            case .lead(let written): alreadyWritten = written
             }
         }
-        defer { end.lock.unlock() }
+        defer { handOff() }
         try end.checkOpen()
         if let earlier = failure.withLock({ $0 }) { throw FrameDecoder.poisoned(by: earlier) }
-
-        let total = payload.count + (payload.count > FrameFormat.largestShortPayload ? 12 : 4)
-        var written = 0
-        while true {
-            let result = payload.withUnsafeBytes { body in
-                FrameFormat.withHeader(forPayloadLength: body.count) { header in
-                    Self.write(fd: fd, header: header, payload: body, skipping: written)
-                }
-            }
-            if result > 0 {
-                written += result
-                if written == total { return }
-                continue
-            }
-            let code = errno
-            if !Syscalls.isWouldBlock(code) {
-                let error = TransportError.system("writev", errno: code, fd: fd)
-                if written > 0 { poison(error) }
-                throw error
-            }
-            do {
-                try await end.source.wait(for: .write, deadline: deadline)
-            } catch {
-                guard written > 0 else {
-                    if let error = error as? TransportError, error.code == .timedOut {
-                        throw TransportError.timedOut(fd: fd, "the pipe stayed full; nothing of the frame was written")
-                    }
-                    throw error
-                }
-                let reason = (error is CancellationError) ? "the task was cancelled" : "the timeout passed"
-                let poisoning = TransportError(
-                    .poisoned,
-                    "\(reason) after \(written) of \(total) bytes of a frame were written; the writer is unusable",
-                    fileDescriptor: fd, bytesExpected: UInt64(total), bytesReceived: UInt64(written),
-                    underlying: error)
-                poison(poisoning)
-                throw poisoning
+        if alreadyWritten == 0, payload.count <= SendQueue.batchFrameLimit {
+            let batch = queue.withLock { $0.takeBatch(startingWith: payload.count + FrameFormat.shortHeaderBytes) }
+            if !batch.isEmpty {
+                try await writeBatch(payload, with: batch, deadline: deadline)
+                return
             }
         }
+        try await writeFrame(payload, alreadyWritten: alreadyWritten, deadline: deadline)
     }
 
     /// Closes the descriptor; the reader then sees the end of the stream.
     /// - Throws: ``TransportError/Code/locked`` if another task is inside ``send(_:timeout:)`` (cancel it first),
     ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
     public func close() throws(TransportError) {
+        try claimIdleWriter()
+        defer { handOff() }
         try end.close()
     }
 
@@ -108,39 +83,90 @@ public final class FrameWriter: Sendable {
     /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation,
     ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before.
     package func beginTransfer() throws(TransportError) -> Int32 {
-        try end.beginTransfer()
+        try claimIdleWriter()
+        do {
+            return try end.beginTransfer()
+        } catch {
+            handOff()
+            throw error
+        }
     }
 
     /// Finishes a transfer begun with ``beginTransfer()``.
-    package func completeTransfer() { end.completeTransfer() }
-
-    /// Cancels a transfer begun with ``beginTransfer()``.
-    package func abortTransfer() { end.abortTransfer() }
-
-    private func poison(_ error: TransportError) {
-        failure.withLock { $0 = $0 ?? error }
+    package func completeTransfer() {
+        end.completeTransfer()
+        handOff()
     }
 
-    /// One `writev` of what remains of header + payload after the first `skip` bytes.
-    private static func write(
-        fd: Int32, header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, skipping skip: Int
-    ) -> Int {
-        withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vectors in
-            var count = 0
-            if skip < header.count {
-                vectors[count] = iovec(
-                    iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + skip),
-                    iov_len: header.count - skip)
-                count += 1
+    /// Cancels a transfer begun with ``beginTransfer()``.
+    package func abortTransfer() {
+        end.abortTransfer()
+        handOff()
+    }
+
+    // MARK: turns
+
+    /// Waits behind the active sender until this frame was written in a batch or it is this task's turn.
+    private func waitForTurn(_ payload: [UInt8], deadline: Deadline?) async throws -> SendQueue.Outcome {
+        let fd = end.fd
+        let id = queue.withLock { $0.makeID() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<SendQueue.Outcome, any Error>) in
+                var timer: UInt64? = nil
+                if let deadline {
+                    timer = Reactor.shared.schedule(at: deadline) { [weak self] in
+                        self?.giveUp(id, with: Self.queueTimeout(fd: fd))
+                    }
+                }
+                let immediate = queue.withLock { queue -> Result<SendQueue.Outcome, any Error>? in
+                    if queue.activateIfIdle() { return .success(.lead(alreadyWritten: 0)) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if let deadline, deadline.hasPassed { return .failure(Self.queueTimeout(fd: fd)) }
+                    queue.append(
+                        SendQueue.Entry(
+                            id: id, payload: payload, written: 0, timer: timer, continuation: continuation))
+                    return nil
+                }
+                if let immediate {
+                    if let timer { Reactor.shared.cancelTimer(timer) }
+                    continuation.resume(with: immediate)
+                }
             }
-            let payloadSkip = max(0, skip - header.count)
-            if payload.count > payloadSkip {
-                vectors[count] = iovec(
-                    iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + payloadSkip),
-                    iov_len: payload.count - payloadSkip)
-                count += 1
-            }
-            return Syscalls.writev(fd, UnsafeBufferPointer(rebasing: vectors[0..<count]))
+        } onCancel: {
+            self.giveUp(id, with: CancellationError())
         }
+    }
+
+    private static func queueTimeout(fd: Int32) -> TransportError {
+        TransportError.timedOut(fd: fd, "the frame was not sent within the timeout (other tasks were sending)")
+    }
+
+    /// A queued frame's timeout or cancellation: it leaves the queue unless a batch already took it.
+    private func giveUp(_ id: UInt64, with error: any Error) {
+        guard let entry = queue.withLock({ $0.remove(id: id) }) else { return }
+        if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+        entry.continuation.resume(throwing: error)
+    }
+
+    /// Makes the next queued sender active, or the writer idle.
+    private func handOff() {
+        guard let next = queue.withLock({ $0.handOff() }) else { return }
+        if let timer = next.timer { Reactor.shared.cancelTimer(timer) }
+        next.continuation.resume(returning: .lead(alreadyWritten: next.written))
+    }
+
+    /// Becomes active for `close` or a transfer, which must not overlap a send.
+    private func claimIdleWriter() throws(TransportError) {
+        guard queue.withLock({ $0.activateIfIdle() }) else {
+            try end.checkOpen()
+            throw TransportError(
+                .locked, "another task is inside an operation on this pipe end; cancel it first",
+                fileDescriptor: end.fd)
+        }
+    }
+
+    func poison(_ error: TransportError) {
+        failure.withLock { $0 = $0 ?? error }
     }
 }

@@ -3,12 +3,14 @@
 
     private let systemRead = Glibc.read
     private let systemWritev = Glibc.writev
+    private let systemWrite = Glibc.write
     private let systemClose = Glibc.close
 #elseif canImport(Darwin)
     import Darwin
 
     private let systemRead = Darwin.read
     private let systemWritev = Darwin.writev
+    private let systemWrite = Darwin.write
     private let systemClose = Darwin.close
 #endif
 
@@ -27,6 +29,13 @@ enum Syscalls {
     static func writev(_ fd: Int32, _ vectors: UnsafeBufferPointer<iovec>) -> Int {
         while true {
             let n = systemWritev(fd, vectors.baseAddress, Int32(vectors.count))
+            if n >= 0 || errno != EINTR { return n }
+        }
+    }
+
+    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
+        while true {
+            let n = systemWrite(fd, buffer.baseAddress, buffer.count)
             if n >= 0 || errno != EINTR { return n }
         }
     }

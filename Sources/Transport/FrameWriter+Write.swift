@@ -1,0 +1,182 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension FrameWriter {
+    /// Writes one frame, of which `alreadyWritten` bytes are in the pipe, waiting for room as needed.
+    func writeFrame(_ payload: [UInt8], alreadyWritten: Int, deadline: Deadline?) async throws {
+        let fd = fileDescriptor
+        let total = payload.count + (payload.count > FrameFormat.largestShortPayload ? 12 : 4)
+        var written = alreadyWritten
+        while true {
+            let result = payload.withUnsafeBytes { body in
+                FrameFormat.withHeader(forPayloadLength: body.count) { header in
+                    Self.write(fd: fd, header: header, payload: body, skipping: written)
+                }
+            }
+            if result > 0 {
+                written += result
+                if written == total { return }
+                continue
+            }
+            let code = errno
+            if !Syscalls.isWouldBlock(code) {
+                let error = TransportError.system("writev", errno: code, fd: fd)
+                if written > 0 { poison(error) }
+                throw error
+            }
+            do {
+                try await waitForRoom(deadline: deadline)
+            } catch {
+                throw gaveUp(error, written: written, total: total)
+            }
+        }
+    }
+
+    /// Writes this task's small frame and the small frames queued behind it with as few system calls as the pipe
+    /// allows. If the pipe fills up once this task's frame is complete, the frames not yet complete go back to the
+    /// front of the queue (the first perhaps partly written) and the next sender continues with them.
+    func writeBatch(_ payload: [UInt8], with batch: [SendQueue.Entry], deadline: Deadline?) async throws {
+        let fd = fileDescriptor
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(batch.reduce(payload.count + 4) { $0 + $1.payload.count + 4 })
+        Self.appendFrame(payload, to: &bytes)
+        let ownEnd = bytes.count
+        var ends: [Int] = []
+        ends.reserveCapacity(batch.count)
+        for entry in batch {
+            Self.appendFrame(entry.payload, to: &bytes)
+            ends.append(bytes.count)
+        }
+        var written = 0
+        while true {
+            let result = bytes.withUnsafeBytes { raw in
+                Syscalls.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...]))
+            }
+            if result > 0 {
+                written += result
+                if written == bytes.count {
+                    settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: nil)
+                    return
+                }
+                continue
+            }
+            let code = errno
+            if Syscalls.isWouldBlock(code) {
+                if written >= ownEnd {
+                    // This task's frame is in the pipe; the others continue from the queue.
+                    settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: .putBack)
+                    return
+                }
+                do {
+                    try await waitForRoom(deadline: deadline)
+                    continue
+                } catch {
+                    let failure = gaveUp(error, written: written, total: ownEnd)
+                    settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: written == 0 ? .putBack : .fail(failure))
+                    throw failure
+                }
+            }
+            let error = TransportError.system("writev", errno: code, fd: fd)
+            if !ends.contains(written) && written != ownEnd && written > 0 { poison(error) }
+            settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: .fail(error))
+            if written >= ownEnd { return }
+            throw error
+        }
+    }
+
+    /// What happens to batch frames not completely written.
+    private enum Rest {
+        /// They go back to the front of the queue, in order.
+        case putBack
+        /// They fail with this error.
+        case fail(any Error)
+    }
+
+    /// Resumes the batch frames that are completely in the pipe and puts back or fails the others.
+    private func settle(_ batch: [SendQueue.Entry], ownEnd: Int, ends: [Int], written: Int, rest: Rest?) {
+        var unwritten: [SendQueue.Entry] = []
+        for (index, entry) in batch.enumerated() {
+            if ends[index] <= written {
+                if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+                entry.continuation.resume(returning: .written)
+                continue
+            }
+            switch rest {
+            case .putBack?:
+                var entry = entry
+                let start = index == 0 ? ownEnd : ends[index - 1]
+                entry.written = max(0, written - start)
+                unwritten.append(entry)
+            case .fail(let error)?:
+                if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+                entry.continuation.resume(throwing: error)
+            case nil:
+                preconditionFailure("a finished batch has unwritten frames")
+            }
+        }
+        if !unwritten.isEmpty { queue.withLock { $0.putBack(unwritten) } }
+    }
+
+    /// Appends a small frame (short header) to a batch.
+    private static func appendFrame(_ payload: [UInt8], to bytes: inout [UInt8]) {
+        let length = UInt32(payload.count)
+        bytes.append(UInt8(truncatingIfNeeded: length >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: length >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: length))
+        bytes += payload
+    }
+
+    /// Suspends until the pipe has room.
+    private func waitForRoom(deadline: Deadline?) async throws {
+        try await end.source.wait(for: .write, deadline: deadline)
+    }
+
+    /// The error for a send that stopped waiting: nothing written (the stream stays whole) or a partial frame (the
+    /// writer is poisoned).
+    private func gaveUp(_ error: any Error, written: Int, total: Int) -> any Error {
+        let fd = fileDescriptor
+        guard written > 0 else {
+            if let error = error as? TransportError, error.code == .timedOut {
+                return TransportError.timedOut(fd: fd, "the pipe stayed full; nothing of the frame was written")
+            }
+            return error
+        }
+        let reason = (error is CancellationError) ? "the task was cancelled" : "the timeout passed"
+        let poisoning = TransportError(
+            .poisoned,
+            "\(reason) after \(written) of \(total) bytes of a frame were written; the writer is unusable",
+            fileDescriptor: fd, bytesExpected: UInt64(total), bytesReceived: UInt64(written),
+            underlying: error)
+        poison(poisoning)
+        return poisoning
+    }
+
+    /// One `writev` of what remains of header + payload after the first `skip` bytes.
+    private static func write(
+        fd: Int32, header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, skipping skip: Int
+    ) -> Int {
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vectors in
+            var count = 0
+            if skip < header.count {
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: header.baseAddress! + skip),
+                    iov_len: header.count - skip)
+                count += 1
+            }
+            let payloadSkip = max(0, skip - header.count)
+            if payload.count > payloadSkip {
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress! + payloadSkip),
+                    iov_len: payload.count - payloadSkip)
+                count += 1
+            }
+            return Syscalls.writev(fd, UnsafeBufferPointer(rebasing: vectors[0..<count]))
+        }
+    }
+}

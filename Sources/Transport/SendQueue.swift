@@ -1,0 +1,87 @@
+/// The senders of one ``FrameWriter`` that wait behind the active one, in arrival order.
+///
+/// One task at a time is *active*: it owns the descriptor (a sender writing, or `close` / a transfer). Others wait
+/// here with their frames. When the active sender finds frames queued behind its own, it takes the small ones and
+/// writes them all with its own in one system call; when it is done it hands the writer to the first frame still
+/// queued. So concurrent senders keep their order, frames never interleave, and many small sends cost few
+/// system calls.
+struct SendQueue {
+    /// What a queued sender learns when it is resumed.
+    enum Outcome {
+        /// Another sender wrote this frame as part of its batch.
+        case written
+        /// This sender is now active and writes its frame itself, of which `alreadyWritten` bytes are in the pipe
+        /// (a batch stopped in the middle of it when the pipe filled up).
+        case lead(alreadyWritten: Int)
+    }
+
+    /// A frame waiting for its turn.
+    struct Entry {
+        var id: UInt64
+        var payload: [UInt8]
+        /// Bytes of this frame already in the pipe. Nonzero only for the first entry, right before it leads.
+        var written: Int
+        var timer: UInt64?
+        var continuation: CheckedContinuation<Outcome, any Error>
+    }
+
+    /// Frames up to this size are batched; a larger frame is written by its own sender.
+    static let batchFrameLimit = 64 << 10
+    /// A batch holds at most this many bytes (headers included) and this many frames.
+    static let batchByteLimit = 256 << 10
+    static let batchCountLimit = 256
+
+    private(set) var active = false
+    private var entries = FIFOQueue<Entry>()
+    private var nextID: UInt64 = 1
+
+    /// Makes the caller active if nobody is.
+    /// - Returns: whether the caller is now active.
+    mutating func activateIfIdle() -> Bool {
+        if active { return false }
+        active = true
+        return true
+    }
+
+    mutating func makeID() -> UInt64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    mutating func append(_ entry: Entry) {
+        entries.append(entry)
+    }
+
+    /// Removes a frame that gave up waiting (timeout, cancellation); a frame with bytes in the pipe never does.
+    mutating func remove(id: UInt64) -> Entry? {
+        entries.remove { $0.id == id && $0.written == 0 }
+    }
+
+    /// Takes the small frames at the front, for the active sender to write with its own.
+    mutating func takeBatch(startingWith bytes: Int) -> [Entry] {
+        var batch: [Entry] = []
+        var total = bytes
+        while batch.count < Self.batchCountLimit, let next = entries.popFirst() {
+            let size = next.payload.count + FrameFormat.shortHeaderBytes
+            if next.payload.count > Self.batchFrameLimit || total + size > Self.batchByteLimit {
+                entries.prepend(contentsOf: [next])
+                break
+            }
+            total += size
+            batch.append(next)
+        }
+        return batch
+    }
+
+    /// Puts frames of an unfinished batch back in front, in their order.
+    mutating func putBack(_ unwritten: [Entry]) {
+        entries.prepend(contentsOf: unwritten)
+    }
+
+    /// The next frame to lead, or `nil` (and the writer becomes idle) when none waits.
+    mutating func handOff() -> Entry? {
+        if let next = entries.popFirst() { return next }
+        active = false
+        return nil
+    }
+}
