@@ -77,7 +77,8 @@ extension FrameWriter {
                     continue
                 } catch {
                     let failure = gaveUp(error, written: written, total: ownEnd)
-                    settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: written == 0 ? .putBack : .fail(failure))
+                    let rest: Rest = written == 0 ? .putBack : .fail(failure)
+                    settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: rest)
                     throw failure
                 }
             }
