@@ -96,32 +96,10 @@ package final class Reactor: Sendable {
     // MARK: the thread
 
     private func startThread() {
-        let box = Unmanaged.passRetained(self)
-        #if canImport(Darwin)
-            var thread: pthread_t? = nil
-        #else
-            var thread = pthread_t()
-        #endif
-        let rc = pthread_create(
-            &thread, nil,
-            { context in
-                #if canImport(Darwin)
-                    let reactor = Unmanaged<Reactor>.fromOpaque(context).takeRetainedValue()
-                #else
-                    let reactor = Unmanaged<Reactor>.fromOpaque(context!).takeRetainedValue()
-                #endif
-                reactor.run()
-            }, box.toOpaque())
-        precondition(rc == 0, "GIPCKit: cannot start the reactor thread (error \(rc))")
-        #if canImport(Darwin)
-            if let thread { pthread_detach(thread) }
-        #else
-            pthread_detach(thread)
-        #endif
+        DedicatedThread.start(name: "gipc-reactor") { self.run() }
     }
 
     private func run() -> Never {
-        setThreadName()
         let capacity = 64
         let tokens = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
         let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
@@ -157,10 +135,6 @@ package final class Reactor: Sendable {
             ready.removeAll(keepingCapacity: true)
             for action in expired { action() }
         }
-    }
-
-    private func setThreadName() {
-        gipc_set_thread_name("gipc-reactor")
     }
 }
 
