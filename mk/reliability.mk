@@ -1,0 +1,30 @@
+# Reliability: fuzzing, soak, sanitizers, EINTR injection (issue #7; cases in docs/RELIABILITY.md).
+#
+#   make fuzz SECONDS=60 [FUZZ_TARGETS="frame msgpack"] [FUZZ_RSS_MB=2048]
+#   make soak MINUTES=2                     (CI: make soak SOAK_SECONDS=20)
+#   make tsan | make asan | make eintr
+
+SECONDS ?= 60
+MINUTES ?= 2
+SOAK_SECONDS ?= $(shell echo $$(( $(MINUTES) * 60 )))
+FUZZ_TARGETS ?= frame msgpack plist json value
+FUZZ_RSS_MB ?= 2048
+FUZZ_MAX_LEN ?= 65536
+FUZZ_OUT ?= .build/fuzz
+
+.PHONY: fuzz fuzz-build soak tsan asan eintr
+
+fuzz-build:
+	scripts/build-fuzzers.sh $(FUZZ_OUT) $(FUZZ_TARGETS)
+
+# Each target runs SECONDS seconds on one core with -rss_limit_mb. New coverage goes to $(FUZZ_OUT)/corpus/<target>
+# (not committed); Fuzz/corpus/<target> holds the seeds and every crash, OOM or timeout found (libFuzzer writes them
+# there as crash-*, oom-*, timeout-*), which `make test` replays (Tests/*/Regression*.swift).
+fuzz: fuzz-build
+	FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) scripts/fuzz.sh $(SECONDS) $(FUZZ_RSS_MB) $(FUZZ_OUT) $(FUZZ_TARGETS)
+
+# The soak program (Tests/Soak, product gipc-soak) built for release; it hosts its own child entry.
+# SOAK_ARGS adds e.g. --workers 4 --seed 123 --max-bytes 1048576.
+soak:
+	$(SWIFT) build -c release --product gipc-soak $(SWIFT_FLAGS)
+	$$($(SWIFT) build -c release --show-bin-path)/gipc-soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
