@@ -28,3 +28,11 @@ fuzz: fuzz-build
 soak:
 	$(SWIFT) build -c release --product gipc-soak $(SWIFT_FLAGS)
 	$$($(SWIFT) build -c release --show-bin-path)/gipc-soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
+
+# EINTR injected (strace) into every third read/write of the parent and its children while checked frames flow,
+# plus SIGSTOP/SIGCONT of the children. Needs strace: apt-get install strace.
+EINTR_SECONDS ?= 15
+eintr:
+	@command -v strace >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; }
+	$(SWIFT) build -c release --product gipc-soak $(SWIFT_FLAGS)
+	scripts/eintr.sh $$($(SWIFT) build -c release --show-bin-path)/gipc-soak $(EINTR_SECONDS)

@@ -20,7 +20,7 @@ for t in "$@"; do
         >"$out/$t.log" 2>&1
     rc=$?
     after=$(ls Fuzz/corpus/$t | grep -cE '^(crash|oom|leak|timeout|slow-unit)-')
-    cpu=$(awk '{printf "%.2f", ($1 + $2) / 60}' "$out/$t.time" 2>/dev/null)
+    cpu=$(tail -1 "$out/$t.time" | awk "{printf \"%.2f\", (\$1 + \$2) / 60}")
     runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$out/$t.log" | awk '{print $2}')
     cov=$(grep -oE 'cov: [0-9]+' "$out/$t.log" | tail -1)
     echo "fuzz $t: exit $rc, wall $(($(date +%s) - start)) s, cpu ${cpu} min, runs ${runs:-?}, ${cov:-cov ?}, new findings $((after - before))"

@@ -13,6 +13,8 @@ struct Soak {
     var workers: Int
     var seed: UInt64
     var maxBodyBytes: Int
+    /// Whether children are killed at random; without kills, generations last until the deadline.
+    var kills = true
 
     static let codecs: [any MessageCodec] = [RawCodec(), JSONCodec(), PropertyListCodec(), MessagePackCodec()]
 
@@ -37,13 +39,14 @@ struct Soak {
         while ContinuousClock.now < deadline {
             let codec = Self.codecs[(slot + generation) % Self.codecs.count]
             generation += 1
-            // Lifetimes of 0.2-4 s; a generation reaching the deadline ends cleanly instead of being killed.
+            // Lifetimes of 0.2-4 s, ended by SIGKILL; a generation reaching the deadline (or any, with kills off) ends
+            // cleanly: its input is closed and the child drains and exits 0.
             let lifetime = Duration.milliseconds(200 + Int(random.next() % 3800))
             let killAt = ContinuousClock.now + lifetime
-            let kill = killAt < deadline
+            let kill = kills && killAt < deadline
             do {
                 let sent = try await runGeneration(
-                    codec: codec, first: nextSequence, until: kill ? killAt : deadline, kill: kill,
+                    codec: codec, first: nextSequence, until: min(killAt, deadline), kill: kill,
                     random: random.split())
                 nextSequence += sent
             } catch {

@@ -7,7 +7,7 @@ import Synchronization
 #endif
 
 // gipc-soak: children echo checked messages of 0 B-16 MiB in every codec while random children are killed and
-// restarted. Usage: gipc-soak [--seconds N] [--workers K] [--seed S] [--max-bytes B]
+// restarted. Usage: gipc-soak [--seconds N] [--workers K] [--seed S] [--max-bytes B] [--kills no]
 // Exit status 0 only when nothing was lost, duplicated or corrupted, no child failed, and no descriptor leaked.
 await GIPC.bootstrap([SoakEcho.self])
 
@@ -16,7 +16,7 @@ var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let name = arguments.next() {
     guard name.hasPrefix("--"), let value = arguments.next() else {
         FileHandle.standardError.write(
-            Data("usage: gipc-soak [--seconds N] [--workers K] [--seed S] [--max-bytes B]\n".utf8))
+            Data("usage: gipc-soak [--seconds N] [--workers K] [--seed S] [--max-bytes B] [--kills no]\n".utf8))
         exit(64)
     }
     options[String(name.dropFirst(2))] = value
@@ -25,8 +25,11 @@ let soak = Soak(
     seconds: Double(options["seconds"] ?? "120") ?? 120,
     workers: Int(options["workers"] ?? "3") ?? 3,
     seed: UInt64(options["seed"] ?? "") ?? UInt64.random(in: 0...UInt64.max),
-    maxBodyBytes: Int(options["max-bytes"] ?? "\(16 << 20)") ?? 16 << 20)
-print("soak: \(soak.workers) children, \(soak.seconds) s, seed \(soak.seed), bodies 0...\(soak.maxBodyBytes) bytes")
+    maxBodyBytes: Int(options["max-bytes"] ?? "\(16 << 20)") ?? 16 << 20,
+    kills: options["kills"] != "no")
+print(
+    "soak: \(soak.workers) children, \(soak.seconds) s, seed \(soak.seed), bodies 0...\(soak.maxBodyBytes) bytes, "
+        + (soak.kills ? "random SIGKILLs" : "no kills"))
 
 // A watchdog: a hang is a failure, never a stuck CI job.
 let watchdogSeconds = soak.seconds + 120
