@@ -35,7 +35,26 @@ build_codec() { # name dir
         Sources/Codecs/*.swift Fuzz/FuzzSupport.swift "Fuzz/$2/"*.swift $(pkg-config --libs msgpack) -o "$out/fuzz-$1"
 }
 
+# Rebuilds a target only when a source it is made from is newer than its binary.
+uptodate() { # binary sources...
+    local binary=$1
+    shift
+    [ -e "$binary" ] && [ -z "$(find "$@" scripts/build-fuzzers.sh -newer "$binary" 2>/dev/null | head -1)" ]
+}
+
 for target in "${targets[@]}"; do
+    case $target in
+    frame) sources=(Sources/Transport Sources/CSystem Fuzz/Frame) ;;
+    msgpack) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/MessagePack) ;;
+    plist) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/PropertyList) ;;
+    json) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/JSON) ;;
+    value) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/Value) ;;
+    *) sources=() ;;
+    esac
+    if [ ${#sources[@]} -gt 0 ] && uptodate "$out/fuzz-$target" "${sources[@]}"; then
+        echo "up to date: $out/fuzz-$target"
+        continue
+    fi
     case $target in
     frame) build_transport ;;
     msgpack) build_codec msgpack MessagePack ;;

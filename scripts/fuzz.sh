@@ -15,7 +15,7 @@ for t in "$@"; do
     start=$(date +%s)
     # -fork would use more cores; these machines are shared, so one process per target.
     /usr/bin/time -f "%U %S" -o "$out/$t.time" "$out/fuzz-$t" "$out/corpus/$t" "Fuzz/corpus/$t" \
-        -max_total_time="$seconds" -rss_limit_mb="$rss" -malloc_limit_mb="$rss" -timeout=10 \
+        -max_total_time="$seconds" -rss_limit_mb="$rss" -malloc_limit_mb="$rss" -timeout="${FUZZ_TIMEOUT:-10}" \
         -max_len="${FUZZ_MAX_LEN:-65536}" -print_final_stats=1 -artifact_prefix="Fuzz/corpus/$t/" \
         >"$out/$t.log" 2>&1
     rc=$?
