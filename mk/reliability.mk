@@ -48,3 +48,12 @@ tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SWIFT_FLAGS)
 	LD_PRELOAD=$(abspath $(TSAN_SCRATCH))/libmutex_tsan_shim.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(TEST_ARGS)
+
+# AddressSanitizer over the whole suite, LeakSanitizer on, with suppressions only for leaks of the test frameworks
+# and the runtime (scripts/asan/lsan.supp says what each line is for).
+ASAN_SCRATCH ?= .build/asan
+asan:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SWIFT_FLAGS)
+	LSAN_OPTIONS="suppressions=$(abspath scripts/asan/lsan.supp) print_suppressions=1 $(LSAN_OPTIONS)" \
+	ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_SCRATCH) $(TEST_ARGS)
