@@ -52,6 +52,8 @@ let package = Package(
         ),
         // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
+        // The soak test (make soak): children echo checked messages while random children are killed.
+        .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit"], path: "Tests/Soak"),
     ]
 )
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets outside SwiftPM: each target is one executable compiled from its module's sources
+# plus the target's own file, with -sanitize=fuzzer,address (libFuzzer supplies main).
+#
+#   scripts/build-fuzzers.sh [OUT_DIR] [TARGET...]     (default OUT_DIR .build/fuzz, all targets)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-.build/fuzz}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(frame msgpack plist json value)
+mkdir -p "$out/obj"
+
+swiftc=${SWIFTC:-swiftc}
+clang=${CLANG:-clang}
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -use-ld=lld
+    -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
+    -enable-upcoming-feature InternalImportsByDefault -package-name GIPCKit)
+
+build_transport() {
+    # The C shim, built with the same sanitizers so that its coverage counts too.
+    "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -ISources/CSystem/include \
+        Sources/CSystem/gipc_system.c -o "$out/obj/gipc_system.o"
+    # SwiftPM generates the C target's module map; outside SwiftPM we write the same one.
+    mkdir -p "$out/obj/CGIPCSystem"
+    printf 'module CGIPCSystem {\n  header "%s"\n  header "%s"\n  export *\n}\n' \
+        "$PWD/Sources/CSystem/include/gipc_system.h" "$PWD/Sources/CSystem/include/gipc_spawn.h" \
+        >"$out/obj/CGIPCSystem/module.modulemap"
+    "$swiftc" "${flags[@]}" -module-name FuzzFrame -I"$out/obj/CGIPCSystem" -ISources/CSystem/include \
+        Sources/Transport/*.swift Fuzz/Frame/*.swift "$out/obj/gipc_system.o" -o "$out/fuzz-frame"
+}
+
+build_codec() { # name dir
+    "$swiftc" "${flags[@]}" -module-name "Fuzz$2" -ISources/CMsgPack $(pkg-config --cflags msgpack) \
+        Sources/Codecs/*.swift Fuzz/FuzzSupport.swift "Fuzz/$2/"*.swift $(pkg-config --libs msgpack) -o "$out/fuzz-$1"
+}
+
+# Rebuilds a target only when a source it is made from is newer than its binary.
+uptodate() { # binary sources...
+    local binary=$1
+    shift
+    [ -e "$binary" ] && [ -z "$(find "$@" scripts/build-fuzzers.sh -newer "$binary" 2>/dev/null | head -1)" ]
+}
+
+for target in "${targets[@]}"; do
+    case $target in
+    frame) sources=(Sources/Transport Sources/CSystem Fuzz/Frame) ;;
+    msgpack) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/MessagePack) ;;
+    plist) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/PropertyList) ;;
+    json) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/JSON) ;;
+    value) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/Value) ;;
+    *) sources=() ;;
+    esac
+    if [ ${#sources[@]} -gt 0 ] && uptodate "$out/fuzz-$target" "${sources[@]}"; then
+        echo "up to date: $out/fuzz-$target"
+        continue
+    fi
+    case $target in
+    frame) build_transport ;;
+    msgpack) build_codec msgpack MessagePack ;;
+    plist) build_codec plist PropertyList ;;
+    json) build_codec json JSON ;;
+    value) build_codec value Value ;;
+    *) echo "unknown fuzz target $target" >&2; exit 2 ;;
+    esac
+    echo "built $out/fuzz-$target"
+done
