@@ -14,6 +14,9 @@ deps:
 	@command -v escript >/dev/null 2>&1 || { \
 		echo "installing erlang-base (the Erlang peer test)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base; }
+	@command -v strace >/dev/null 2>&1 || { \
+		echo "installing strace (the EINTR fault test)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; }
 	@command -v cc >/dev/null 2>&1 || { \
 		echo "installing gcc (the C peer test)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }

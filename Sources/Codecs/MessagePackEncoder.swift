@@ -90,7 +90,14 @@ final class MessagePackEncoder: Encoder {
         case .string(let text): writer.write(text)
         case .bytes(let bytes): bytes.withUnsafeBytes { writer.writeBinary($0) }
         case .date(let date): try writer.write(date)
-        case .extension(let type, let data): data.withUnsafeBytes { writer.writeExtension(type: type, $0) }
+        case .extension(let type, let data):
+            // Type -1 is the timestamp: its bytes would decode as a date (or not at all), never as this value.
+            guard type != -1 else {
+                throw CodecError(
+                    .invalidValue, "extension type -1 is the MessagePack timestamp; carry dates as Value.date",
+                    codec: "msgpack", codingPath: CodecError.path(codingPath))
+            }
+            data.withUnsafeBytes { writer.writeExtension(type: type, $0) }
         case .array(let elements):
             guard depth < maxDepth else { throw tooDeep(codingPath) }
             writer.writeArrayHeader(elements.count)

@@ -29,9 +29,15 @@ public struct PropertyListCodec: MessageCodec {
     ///
     /// - Parameter value: The value to encode.
     /// - Returns: The payload.
-    /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a `nil` top level, a ``Value`` null or
-    ///   extension, or anything else Foundation refuses.
+    /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a `nil` top level, a ``Value`` null,
+    ///   extension or NaN, or anything else Foundation refuses.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        // Foundation's binary encoder traps (a Set of its object references breaks) on some values with several
+        // NaNs, so a dynamic value with a NaN is refused here, as JSON refuses it. See docs/CODECS.md.
+        if let dynamic = value as? Value, Self.containsNaN(dynamic) {
+            throw CodecError(
+                .invalidValue, "a NaN cannot be carried in a property list by this codec", codec: name)
+        }
         let encoder = PropertyListEncoder()
         encoder.outputFormat = .binary
         do {
@@ -41,6 +47,20 @@ public struct PropertyListCodec: MessageCodec {
         } catch {
             throw CodecError(encoding: error, codec: name)
         }
+    }
+
+    private static func containsNaN(_ value: Value) -> Bool {
+        var pending = [value]
+        while let next = pending.popLast() {
+            switch next {
+            case .double(let number) where number.isNaN: return true
+            case .array(let elements): pending += elements
+            case .map(let pairs):
+                for pair in pairs { pending += [pair.key, pair.value] }
+            default: continue
+            }
+        }
+        return false
     }
 
     /// Decodes a value of type `type` from a binary property list, after validating all of it.
