@@ -80,8 +80,10 @@ extension MessagePackBytes {
     /// - Throws: `typeMismatch` for anything but str, `invalidUTF8`.
     func string(_ header: MessagePackHeader, at offset: Int) throws(CodecError) -> String {
         guard header.kind == .string else { throw mismatch(header, expected: "a string", at: offset) }
-        guard let string = String(validating: payload(header).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
-        else {
+        let utf8 = payload(header).assumingMemoryBound(to: UInt8.self)
+        // ASCII, the common case, is valid UTF-8: skip the generic validating initializer.
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        guard let string = String(validating: utf8, as: UTF8.self) else {
             throw error(.invalidUTF8, "a string is not valid UTF-8", at: offset)
         }
         return string

@@ -7,13 +7,25 @@ extension MessagePackBytes {
     /// - Throws: `truncated`, `malformed`, `countExceedsInput` (a container announcing more elements than the bytes
     ///   left could hold, checked before anything is allocated), `depthLimitExceeded`.
     func validate(at start: Int, maxDepth: Int) throws(CodecError) -> Int {
+        // The stack of enclosing containers holds at most one entry per level and per byte: on the stack, not the
+        // heap, for the usual limits.
+        let capacity = min(maxDepth, count) + 1
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { stack throws(CodecError) in
+            try validate(at: start, maxDepth: maxDepth, stack: stack)
+        }
+    }
+
+    private func validate(
+        at start: Int, maxDepth: Int, stack enclosing: UnsafeMutableBufferPointer<Int>
+    ) throws(CodecError) -> Int {
         var offset = start
         var remaining = 1
-        var enclosing: [Int] = []
+        var depth = 0
         while true {
             while remaining == 0 {
-                guard let outer = enclosing.popLast() else { return offset }
-                remaining = outer
+                guard depth > 0 else { return offset }
+                depth -= 1
+                remaining = enclosing[depth]
             }
             let header = try header(at: offset)
             remaining -= 1
@@ -26,11 +38,12 @@ extension MessagePackBytes {
                         "a container declares \(header.bits) elements but only \(count - header.payload) bytes remain",
                         at: offset)
                 }
-                guard enclosing.count < maxDepth else {
+                guard depth < maxDepth else {
                     throw error(.depthLimitExceeded, "nesting is deeper than the limit of \(maxDepth)", at: offset)
                 }
                 if items > 0 {
-                    enclosing.append(remaining)
+                    enclosing[depth] = remaining
+                    depth += 1
                     remaining = items
                 }
                 offset = header.payload

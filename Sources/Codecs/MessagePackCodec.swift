@@ -1,10 +1,11 @@
-/// MessagePack (name `msgpack`), with its own Codable encoder and decoder over msgpack-c.
+/// MessagePack (name `msgpack`), with its own Codable encoder and decoder.
 ///
 /// Encoding is byte-identical to Python's `msgpack.packb(value, use_bin_type=True)` for the same logical value:
 /// integers in their smallest form (non-negative ones unsigned), `String` as str, `[UInt8]` and `Data` as bin,
 /// `Double` as float64, `Float` as float32, `nil` as nil, arrays, maps with struct fields as string keys in
 /// declaration order (absent optionals are left out), and `Date` as the timestamp extension (-1) in its smallest
-/// form. Encoding goes through msgpack-c's `msgpack_pack_*` functions into a msgpack-c `sbuffer`.
+/// form. Encoding writes these forms directly into one buffer (see ``MessagePackWriter``); the writer tests pin them
+/// against Python msgpack at every width boundary.
 ///
 /// Decoding reads in place with a bounds-checked reader. Before anything is decoded the whole payload is walked once
 /// without recursion: every length and count is checked against the bytes present, nesting against

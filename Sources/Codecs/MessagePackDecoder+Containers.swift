@@ -1,54 +1,19 @@
-/// The keyed container of ``MessagePackDecoder``: a map whose entries were located once, when it was opened.
-///
-/// Keys match by string (UTF-8 bytes) or, for keys with an integer value such as `Dictionary<Int, _>`'s, by
-/// integer. When a map holds a key twice, the first occurrence wins.
+/// The keyed container of ``MessagePackDecoder``: a map whose entries were located once, when it was opened (see
+/// ``MessagePackKeyIndex`` for how keys match).
 struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    private struct Entry {
-        /// For a string key, its payload range; for an integer key, `keyStart` is -1 and `keyEnd` unused.
-        var keyStart: Int
-        var keyEnd: Int
-        var intKey: Int64
-        var value: Int
-    }
-
     let decoder: MessagePackDecoder
     let codingPath: [any CodingKey]
-    private let entries: [Entry]
+    private let index: MessagePackKeyIndex
 
     init(decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]) throws(CodecError) {
         self.decoder = decoder
         self.codingPath = codingPath
-        let bytes = decoder.bytes
-        var entries: [Entry] = []
-        entries.reserveCapacity(Int(header.bits))
-        var position = header.payload
-        for _ in 0..<header.bits {
-            let key = try bytes.header(at: position)
-            var entry = Entry(keyStart: -2, keyEnd: 0, intKey: 0, value: 0)
-            switch key.kind {
-            case .string:
-                entry.keyStart = key.payload
-                entry.keyEnd = key.next
-            case .int:
-                entry.keyStart = -1
-                entry.intKey = Int64(bitPattern: key.bits)
-            case .uint where key.bits <= UInt64(Int64.max):
-                entry.keyStart = -1
-                entry.intKey = Int64(key.bits)
-            default:
-                break  // A key of another kind never matches a coding key.
-            }
-            position = try bytes.skip(at: position)
-            entry.value = position
-            position = try bytes.skip(at: position)
-            entries.append(entry)
-        }
-        self.entries = entries
+        self.index = try MessagePackKeyIndex(bytes: decoder.bytes, header: header)
     }
 
     var allKeys: [Key] {
         let bytes = decoder.bytes
-        return entries.compactMap { entry in
+        return index.entries.compactMap { entry in
             if entry.keyStart >= 0 {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes.base[entry.keyStart..<entry.keyEnd])
                 return Key(stringValue: String(decoding: raw, as: UTF8.self))
@@ -61,34 +26,11 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     private func find(_ key: Key) -> Int? {
-        find(name: key.stringValue, intValue: key.intValue.map(Int64.init))
+        index.find(name: key.stringValue, intValue: key.intValue.map(Int64.init))
     }
 
     private func find(name: String, intValue: Int64?) -> Int? {
-        let base = decoder.bytes.base
-        let match: Int?? = name.utf8.withContiguousStorageIfAvailable { wanted in
-            for entry in entries {
-                if entry.keyStart >= 0 {
-                    if entry.keyEnd - entry.keyStart == wanted.count,
-                        wanted.elementsEqual(UnsafeRawBufferPointer(rebasing: base[entry.keyStart..<entry.keyEnd]))
-                    {
-                        return entry.value
-                    }
-                } else if entry.keyStart == -1, entry.intKey == intValue {
-                    return entry.value
-                }
-            }
-            return nil
-        }
-        if let match { return match }
-        var copy = name
-        return copy.withUTF8 { wanted in
-            entries.first { entry in
-                (entry.keyStart >= 0
-                    && wanted.elementsEqual(UnsafeRawBufferPointer(rebasing: base[entry.keyStart..<entry.keyEnd])))
-                    || (entry.keyStart == -1 && entry.intKey == intValue)
-            }?.value
-        }
+        index.find(name: name, intValue: intValue)
     }
 
     private func value(for key: Key) throws -> Int {

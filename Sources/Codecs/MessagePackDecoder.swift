@@ -47,13 +47,17 @@ final class MessagePackDecoder: Decoder {
         MessagePackSingleValueDecoding(decoder: self, offset: offset, codingPath: codingPath)
     }
 
-    /// Decodes the value at `offset` as `T`: byte arrays, `Data`, `Date` and ``Value`` directly, anything else
+    /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:at:path:)``), byte
+    /// arrays, `Data`, `Date` and ``Value`` directly, anything else
     /// through its `init(from:)` with this decoder moved to `offset`. The coding path is `parent` followed by `key`,
     /// built only when it is needed (a nested `init(from:)` or an error).
     func decode<T: Decodable>(
         _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?
     ) throws -> T {
         do throws(CodecError) {
+            if let leaf = try decodeLeaf(type, at: offset, path: { key.map { parent + [$0] } ?? parent }) {
+                return leaf
+            }
             if T.self == Value.self { return try decodeValue(at: offset) as! T }
             if T.self == Date.self { return try bytes.date(bytes.header(at: offset), at: offset) as! T }
             if T.self == [UInt8].self || T.self == Data.self {

@@ -10,7 +10,7 @@ final class MessagePackEncoder: Encoder {
     let maxDepth: Int
     var codingPath: [any CodingKey] = []
     let userInfo: [CodingUserInfoKey: Any]
-    private var depth = 0
+    private(set) var depth = 0
     /// The writer offset where the value being encoded starts.
     private var valueStart = 0
     /// The map slot opened for the value being encoded, reused when `container(keyedBy:)` is called again.
@@ -38,17 +38,19 @@ final class MessagePackEncoder: Encoder {
         MessagePackSingleValueEncoding(encoder: self, codingPath: codingPath)
     }
 
-    private func tooDeep(_ path: [any CodingKey]) -> CodecError {
+    func tooDeep(_ path: [any CodingKey]) -> CodecError {
         CodecError(
             .invalidValue, "the value nests deeper than the limit of \(maxDepth)", codec: "msgpack",
             codingPath: CodecError.path(path))
     }
 
-    /// Encodes `value` at the current position: byte arrays, `Data` and `Date` directly, ``Value`` without Codable,
+    /// Encodes `value` at the current position: scalars and arrays of scalars directly (see
+    /// ``encodeLeaf(_:path:)``), byte arrays, `Data` and `Date` directly, ``Value`` without Codable,
     /// anything else through its `encode(to:)`. The coding path is `parent` followed by `key`, built only when
     /// needed.
     func encode<T: Encodable>(_ value: T, parent: [any CodingKey], key: (any CodingKey)?) throws {
         var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
+        if try encodeLeaf(value, path: { path }) { return }
         // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
         switch T.self {
         case is [UInt8].Type: (value as! [UInt8]).withUnsafeBytes { writer.writeBinary($0) }

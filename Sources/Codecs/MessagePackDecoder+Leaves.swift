@@ -1,0 +1,77 @@
+/// Direct decoding of the leaf types that Codable would otherwise route through a container per value.
+///
+/// `Array<Int>.init(from:)` and every other generic path call `decode<T>` with the element type unknown to the
+/// compiler; going through `T.init(from:)` then costs a single-value container, an existential and a generic
+/// metadata lookup per element. Comparing metatypes first (a pointer comparison) lets the common scalars and arrays
+/// of scalars be read in place. The results, errors and coding paths are the same as the Codable route's.
+extension MessagePackDecoder {
+    /// Decodes the value at `offset` when `T` is a scalar (`Bool`, `String`, a number) or an array of `Int`,
+    /// `Double`, `String` or `Bool`; returns `nil` for any other type.
+    ///
+    /// - Throws: The errors of the matching single-value or unkeyed decode, without coding path.
+    func decodeLeaf<T>(
+        _ type: T.Type, at offset: Int, path: () -> [any CodingKey]
+    ) throws(CodecError) -> T? {
+        if T.self == Int.self { return unsafeBitCast(try read(at: offset, integer(Int.self)), to: T.self) }
+        if T.self == String.self { return unsafeBitCast(try read(at: offset, bytes.string), to: T.self) }
+        if T.self == Double.self { return unsafeBitCast(try read(at: offset, bytes.double), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try read(at: offset, bool), to: T.self) }
+        if T.self == [Int].self { return unsafeBitCast(try array(at: offset, path, integer(Int.self)), to: T.self) }
+        if T.self == [String].self { return unsafeBitCast(try array(at: offset, path, bytes.string), to: T.self) }
+        if T.self == [Double].self { return unsafeBitCast(try array(at: offset, path, bytes.double), to: T.self) }
+        if T.self == [Bool].self { return unsafeBitCast(try array(at: offset, path, bool), to: T.self) }
+        if T.self == Float.self { return unsafeBitCast(try read(at: offset, bytes.float), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try read(at: offset, integer(Int64.self)), to: T.self) }
+        if T.self == UInt64.self { return unsafeBitCast(try read(at: offset, integer(UInt64.self)), to: T.self) }
+        if T.self == Int32.self { return unsafeBitCast(try read(at: offset, integer(Int32.self)), to: T.self) }
+        if T.self == UInt32.self { return unsafeBitCast(try read(at: offset, integer(UInt32.self)), to: T.self) }
+        if T.self == UInt.self { return unsafeBitCast(try read(at: offset, integer(UInt.self)), to: T.self) }
+        if T.self == Int16.self { return unsafeBitCast(try read(at: offset, integer(Int16.self)), to: T.self) }
+        if T.self == UInt16.self { return unsafeBitCast(try read(at: offset, integer(UInt16.self)), to: T.self) }
+        if T.self == Int8.self { return unsafeBitCast(try read(at: offset, integer(Int8.self)), to: T.self) }
+        if T.self == UInt8.self { return unsafeBitCast(try read(at: offset, integer(UInt8.self)), to: T.self) }
+        return nil
+    }
+
+    /// Reads one scalar: `body` gets the item's header and offset.
+    @inline(__always)
+    private func read<E>(
+        at offset: Int, _ body: (MessagePackHeader, Int) throws(CodecError) -> E
+    ) throws(CodecError) -> E {
+        try body(bytes.header(at: offset), offset)
+    }
+
+    private func integer<I: FixedWidthInteger>(
+        _ type: I.Type
+    ) -> (MessagePackHeader, Int) throws(CodecError) -> I {
+        { [bytes] header, offset throws(CodecError) in try bytes.integer(header, as: I.self, at: offset) }
+    }
+
+    private func bool(_ header: MessagePackHeader, at offset: Int) throws(CodecError) -> Bool {
+        guard header.kind == .bool else { throw bytes.mismatch(header, expected: "a bool", at: offset) }
+        return header.bits == 1
+    }
+
+    /// Decodes the array at `offset` element by element with `element`; an element's error gets `path` followed by
+    /// the element's index as coding path.
+    private func array<E>(
+        at offset: Int, _ path: () -> [any CodingKey], _ element: (MessagePackHeader, Int) throws(CodecError) -> E
+    ) throws(CodecError) -> [E] {
+        let header = try bytes.header(at: offset)
+        guard header.kind == .array else { throw bytes.mismatch(header, expected: "an array", at: offset) }
+        let count = Int(header.bits)
+        var result: [E] = []
+        result.reserveCapacity(count)
+        var position = header.payload
+        for index in 0..<count {
+            do throws(CodecError) {
+                let item = try bytes.header(at: position)
+                result.append(try element(item, position))
+                position = item.next
+            } catch {
+                throw error.withCodingPath(path() + [IndexKey(index)])
+            }
+        }
+        return result
+    }
+}
