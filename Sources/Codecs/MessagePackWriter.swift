@@ -1,116 +1,59 @@
+internal import CMsgPack
 internal import Foundation
 
-/// Streams MessagePack into a growable byte buffer, in the forms Python's `msgpack.packb(use_bin_type=True)` picks.
+/// Streams MessagePack into a msgpack-c buffer through msgpack-c's packer.
 ///
 /// Codable does not say how many entries a container will get before they are encoded, yet MessagePack writes the
-/// count first. The writer therefore reserves one byte for each container header (the fixarray/fixmap form), counts
-/// entries as they arrive, and in ``finish(appendingTo:)`` fills the headers in. When every container holds fewer
-/// than 16 entries, as small messages do, the headers are patched in place and the buffer is copied out as is;
-/// otherwise the copy widens the headers that need 3 or 5 bytes, in the same single pass. The result is
-/// byte-identical to packing a fully known value.
+/// count first. The writer therefore reserves five bytes for each container header, counts entries as they
+/// arrive, and in ``finish(appendingTo:)`` writes each header in its smallest form while closing the gaps, in one
+/// pass. The result is byte-identical to packing a fully known value.
 ///
 /// Containers must be written in order: once an entry is written to a container, the containers opened inside
 /// it earlier are closed; writing to a closed container is an error (Codable's nested containers allow such
 /// interleaving in principle; JSON-style tree encoders accept it, a streaming encoder cannot).
 final class MessagePackWriter {
-    /// A container whose header is reserved: where, how many entries so far, and which container encloses it.
     private struct Slot {
         var offset: Int
         var count: Int
         var isMap: Bool
-        /// The slot that was innermost open when this one was opened, or -1.
-        var parent: Int
     }
 
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    /// The number of bytes written so far (reserved header bytes included).
-    private(set) var size = 0
+    private static let reserved = 5
+    private let storage: UnsafeMutablePointer<gipc_msgpack_writer>
+    let packer: UnsafeMutablePointer<msgpack_packer>
     private var slots: [Slot] = []
-    /// The innermost open slot, or -1; the open slots are it and its chain of parents.
-    private var innermost = -1
-    /// Whether some container reached 16 entries, so that a header must be widened.
-    private var needsWidening = false
+    private var open: [Int] = []
+    private var failed = false
     /// The first ordering error, reported again by ``finish(appendingTo:)`` for the container calls that cannot
     /// throw (`nestedContainer`, `superEncoder`).
     private var orderingError: CodecError?
 
-    init(capacity: Int = 256) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
+    init() {
+        storage = .allocate(capacity: 1)
+        gipc_msgpack_writer_init(storage)
+        let offset = MemoryLayout<gipc_msgpack_writer>.offset(of: \.packer) ?? 0
+        packer = (UnsafeMutableRawPointer(storage) + offset).assumingMemoryBound(to: msgpack_packer.self)
     }
 
     deinit {
-        base.deallocate()
+        gipc_msgpack_writer_destroy(storage)
+        storage.deallocate()
     }
 
-    /// Makes room for `length` more bytes and returns where they go; `size` already counts them.
+    /// The number of bytes written so far (reserved header bytes included).
+    var size: Int { storage.pointee.buffer.size }
+
     @inline(__always)
-    private func claim(_ length: Int) -> UnsafeMutablePointer<UInt8> {
-        if size + length > capacity { grow(size + length) }
-        let start = base + size
-        size += length
-        return start
+    private func check(_ status: Int32) {
+        if status != 0 { failed = true }
     }
 
-    private func grow(_ needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        grown.update(from: base, count: size)
-        base.deallocate()
-        base = grown
-        capacity = newCapacity
-    }
-
-    /// Writes a type byte followed by `value` in big-endian order.
-    @inline(__always)
-    private func write<T: FixedWidthInteger>(type: UInt8, _ value: T) {
-        let start = claim(1 + MemoryLayout<T>.size)
-        start[0] = type
-        UnsafeMutableRawPointer(start + 1).storeBytes(of: value.bigEndian, as: T.self)
-    }
-
-    private func write(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        UnsafeMutableRawPointer(claim(bytes.count)).copyMemory(from: source, byteCount: bytes.count)
-    }
-
-    func writeNil() { claim(1)[0] = 0xc0 }
-    func write(_ value: Bool) { claim(1)[0] = value ? 0xc3 : 0xc2 }
-    func write(_ value: Float) { write(type: 0xca, value.bitPattern) }
-    func write(_ value: Double) { write(type: 0xcb, value.bitPattern) }
-
-    /// Writes an integer in its smallest form; non-negative values use the unsigned forms.
-    func write(_ value: Int64) {
-        if value >= 0 { return write(UInt64(value)) }
-        if value >= -32 {
-            claim(1)[0] = UInt8(truncatingIfNeeded: value)
-        } else if value >= Int64(Int8.min) {
-            write(type: 0xd0, Int8(value))
-        } else if value >= Int64(Int16.min) {
-            write(type: 0xd1, Int16(value))
-        } else if value >= Int64(Int32.min) {
-            write(type: 0xd2, Int32(value))
-        } else {
-            write(type: 0xd3, value)
-        }
-    }
-
-    /// Writes an unsigned integer in its smallest form.
-    func write(_ value: UInt64) {
-        if value < 0x80 {
-            claim(1)[0] = UInt8(value)
-        } else if value <= UInt64(UInt8.max) {
-            write(type: 0xcc, UInt8(value))
-        } else if value <= UInt64(UInt16.max) {
-            write(type: 0xcd, UInt16(value))
-        } else if value <= UInt64(UInt32.max) {
-            write(type: 0xce, UInt32(value))
-        } else {
-            write(type: 0xcf, value)
-        }
-    }
+    func writeNil() { check(msgpack_pack_nil(packer)) }
+    func write(_ value: Bool) { check(value ? msgpack_pack_true(packer) : msgpack_pack_false(packer)) }
+    func write(_ value: Int64) { check(msgpack_pack_int64(packer, value)) }
+    func write(_ value: UInt64) { check(msgpack_pack_uint64(packer, value)) }
+    func write(_ value: Float) { check(msgpack_pack_float(packer, value)) }
+    func write(_ value: Double) { check(msgpack_pack_double(packer, value)) }
 
     func write(_ value: String) {
         if let done: Void = value.utf8.withContiguousStorageIfAvailable({ writeString(UnsafeRawBufferPointer($0)) }) {
@@ -121,58 +64,18 @@ final class MessagePackWriter {
     }
 
     private func writeString(_ bytes: UnsafeRawBufferPointer) {
-        let count = bytes.count
-        if count < 32 {
-            claim(1)[0] = 0xa0 | UInt8(count)
-        } else if count <= Int(UInt8.max) {
-            write(type: 0xd9, UInt8(count))
-        } else if count <= Int(UInt16.max) {
-            write(type: 0xda, UInt16(count))
-        } else {
-            write(type: 0xdb, UInt32(truncatingIfNeeded: count))
-        }
-        write(bytes)
+        check(msgpack_pack_str(packer, bytes.count))
+        check(msgpack_pack_str_body(packer, bytes.baseAddress, bytes.count))
     }
 
     func writeBinary(_ bytes: UnsafeRawBufferPointer) {
-        let count = bytes.count
-        if count <= Int(UInt8.max) {
-            write(type: 0xc4, UInt8(count))
-        } else if count <= Int(UInt16.max) {
-            write(type: 0xc5, UInt16(count))
-        } else {
-            write(type: 0xc6, UInt32(truncatingIfNeeded: count))
-        }
-        write(bytes)
+        check(msgpack_pack_bin(packer, bytes.count))
+        check(msgpack_pack_bin_body(packer, bytes.baseAddress, bytes.count))
     }
 
     func writeExtension(type: Int8, _ bytes: UnsafeRawBufferPointer) {
-        writeExtensionHeader(type: type, length: bytes.count)
-        write(bytes)
-    }
-
-    private func writeExtensionHeader(type: Int8, length: Int) {
-        let fixed: UInt8? =
-            switch length {
-            case 1: 0xd4
-            case 2: 0xd5
-            case 4: 0xd6
-            case 8: 0xd7
-            case 16: 0xd8
-            default: nil
-            }
-        if let fixed {
-            write(type: fixed, type)
-        } else if length <= Int(UInt8.max) {
-            write(type: 0xc7, UInt8(length))
-            claim(1)[0] = UInt8(bitPattern: type)
-        } else if length <= Int(UInt16.max) {
-            write(type: 0xc8, UInt16(length))
-            claim(1)[0] = UInt8(bitPattern: type)
-        } else {
-            write(type: 0xc9, UInt32(truncatingIfNeeded: length))
-            claim(1)[0] = UInt8(bitPattern: type)
-        }
+        check(msgpack_pack_ext(packer, bytes.count, type))
+        check(msgpack_pack_ext_body(packer, bytes.baseAddress, bytes.count))
     }
 
     /// Writes a timestamp extension (type -1) in the smallest of its three forms.
@@ -189,45 +92,25 @@ final class MessagePackWriter {
             seconds += 1
             nanoseconds -= 1_000_000_000
         }
-        if seconds >> 34 == 0 {
-            let packed = UInt64(nanoseconds) << 34 | UInt64(seconds)
-            if packed >> 32 == 0 {
-                writeExtensionHeader(type: -1, length: 4)
-                UnsafeMutableRawPointer(claim(4)).storeBytes(of: UInt32(packed).bigEndian, as: UInt32.self)
-            } else {
-                writeExtensionHeader(type: -1, length: 8)
-                UnsafeMutableRawPointer(claim(8)).storeBytes(of: packed.bigEndian, as: UInt64.self)
-            }
-        } else {
-            writeExtensionHeader(type: -1, length: 12)
-            let start = UnsafeMutableRawPointer(claim(12))
-            start.storeBytes(of: UInt32(nanoseconds).bigEndian, as: UInt32.self)
-            start.storeBytes(of: seconds.bigEndian, toByteOffset: 4, as: Int64.self)
-        }
+        var timestamp = msgpack_timestamp(tv_sec: seconds, tv_nsec: UInt32(nanoseconds))
+        check(msgpack_pack_timestamp(packer, &timestamp))
     }
 
     /// Writes an array header for a known count (for values whose size is known before their elements).
-    func writeArrayHeader(_ count: Int) { writeHeader(count, isMap: false) }
+    func writeArrayHeader(_ count: Int) { check(msgpack_pack_array(packer, count)) }
 
     /// Writes a map header for a known count of pairs.
-    func writeMapHeader(_ count: Int) { writeHeader(count, isMap: true) }
-
-    private func writeHeader(_ count: Int, isMap: Bool) {
-        if count < 16 {
-            claim(1)[0] = (isMap ? 0x80 : 0x90) | UInt8(count)
-        } else if count <= Int(UInt16.max) {
-            write(type: isMap ? 0xde : 0xdc, UInt16(count))
-        } else {
-            write(type: isMap ? 0xdf : 0xdd, UInt32(truncatingIfNeeded: count))
-        }
-    }
+    func writeMapHeader(_ count: Int) { check(msgpack_pack_map(packer, count)) }
 
     /// Reserves a container header and returns the container's slot.
     func beginContainer(isMap: Bool) -> Int {
         let slot = slots.count
-        slots.append(Slot(offset: size, count: 0, isMap: isMap, parent: innermost))
-        claim(1)[0] = 0
-        innermost = slot
+        slots.append(Slot(offset: size, count: 0, isMap: isMap))
+        let zeros: (UInt64) = 0
+        withUnsafeBytes(of: zeros) {
+            check(gipc_msgpack_sbuffer_append(&storage.pointee.buffer, $0.baseAddress, Self.reserved))
+        }
+        open.append(slot)
         return slot
     }
 
@@ -237,51 +120,47 @@ final class MessagePackWriter {
     /// - Throws: `invalidValue` when the container was already closed by a write to an enclosing container.
     @inline(__always)
     func addEntry(to slot: Int) throws(CodecError) {
-        if innermost != slot { try close(downTo: slot) }
-        slots[slot].count += 1
-        if slots[slot].count == 16 { needsWidening = true }
-    }
-
-    private func close(downTo slot: Int) throws(CodecError) {
-        while innermost >= 0, innermost != slot { innermost = slots[innermost].parent }
-        guard innermost >= 0 else {
-            let error = CodecError(
-                .invalidValue, "a container was written to after a value of its parent container", codec: "msgpack")
-            orderingError = orderingError ?? error
-            throw error
+        if open.last != slot {
+            while let top = open.last, top != slot { open.removeLast() }
+            guard !open.isEmpty else {
+                let error = CodecError(
+                    .invalidValue, "a container was written to after a value of its parent container", codec: "msgpack")
+                orderingError = orderingError ?? error
+                throw error
+            }
         }
+        slots[slot].count += 1
     }
 
     /// Writes the finished payload (headers in their smallest forms) after the existing contents of `output`.
     ///
-    /// - Throws: `invalidValue` for a container written out of order or holding more than 2^32-1 entries.
+    /// - Throws: `invalidValue` when memory ran out or a container holds more than 2^32-1 entries.
     func finish(appendingTo output: inout [UInt8]) throws(CodecError) {
         if let orderingError { throw orderingError }
-        if !needsWidening {
-            for slot in slots { base[slot.offset] = (slot.isMap ? 0x80 : 0x90) | UInt8(slot.count) }
-            output.append(contentsOf: UnsafeBufferPointer(start: base, count: size))
+        guard !failed, let data = storage.pointee.buffer.data else {
+            if failed { throw CodecError(.invalidValue, "the output buffer could not grow", codec: "msgpack") }
             return
         }
-        output.reserveCapacity(output.count + size + 4 * slots.count)
+        let source = UnsafeRawBufferPointer(start: data, count: size)
+        guard !slots.isEmpty else {
+            output.append(contentsOf: source)
+            return
+        }
+        output.reserveCapacity(output.count + size)
+        var header: (UInt64) = 0
         var copied = 0
         for slot in slots {
             guard slot.count <= Int(UInt32.max) else {
                 throw CodecError(.invalidValue, "a container holds more than 2^32-1 entries", codec: "msgpack")
             }
-            output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: slot.offset - copied))
-            let count = UInt32(slot.count)
-            if count < 16 {
-                output.append((slot.isMap ? 0x80 : 0x90) | UInt8(count))
-            } else if count <= UInt32(UInt16.max) {
-                output.append(slot.isMap ? 0xde : 0xdc)
-                output.append(UInt8(count >> 8))
-                output.append(UInt8(truncatingIfNeeded: count))
-            } else {
-                output.append(slot.isMap ? 0xdf : 0xdd)
-                for shift in [24, 16, 8, 0] as [UInt32] { output.append(UInt8(truncatingIfNeeded: count >> shift)) }
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[copied..<slot.offset]))
+            withUnsafeMutableBytes(of: &header) { bytes in
+                let pointer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let length = gipc_msgpack_container_header(pointer, UInt32(slot.count), slot.isMap ? 1 : 0)
+                output.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
             }
-            copied = slot.offset + 1
+            copied = slot.offset + Self.reserved
         }
-        output.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: size - copied))
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[copied...]))
     }
 }
