@@ -124,15 +124,9 @@ extension GIPC {
         name: String? = nil,
         daemon: Bool = false
     ) async throws -> ChildProcess {
-        var ends: [TransferEnd] = []
-        for handle in handles {
-            for end in handle.transferEnds {
-                guard !ends.contains(where: { $0.identity == end.identity }) else {
-                    throw GIPCError(.invalidArgument, "the same handle appears twice in the handle list")
-                }
-                ends.append(end)
-            }
-        }
+        let collector = HandleTransfer.Collector()
+        for handle in handles { _ = try collector.add(handle) }
+        let ends = collector.collected
         return try await spawn(
             program: executable, arguments: arguments,
             environment: environment ?? ProcessInfo.processInfo.environment, ends: ends, describedEnds: ends.count,

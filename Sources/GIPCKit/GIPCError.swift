@@ -127,14 +127,12 @@ extension GIPCError {
         GIPCError(.systemError, "\(syscall) failed", syscall: syscall, errno: errno, pid: pid)
     }
 
-    /// Runs `body`, turning transport and codec errors into GIPCErrors (cancellation passes through).
-    static func mapping<R>(encoding: Bool = false, _ body: () async throws -> R) async throws -> R {
+    /// Runs `body`, turning transport errors into GIPCErrors (cancellation passes through).
+    static func mapping<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
         } catch let error as TransportError {
             throw GIPCError(error)
-        } catch let error as CodecError {
-            throw GIPCError(error, encoding: encoding)
         }
     }
 }

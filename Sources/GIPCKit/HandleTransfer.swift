@@ -20,7 +20,7 @@ enum HandleTransfer {
                 var indexes: [Int] = []
                 for end in handle.transferEnds {
                     if ends.contains(where: { $0.identity == end.identity }) {
-                        throw GIPCError(.invalidArgument, "the same handle appears twice in the arguments")
+                        throw GIPCError(.invalidArgument, "the same handle is given twice")
                     }
                     indexes.append(ends.count)
                     ends.append(end)

@@ -160,9 +160,7 @@ public final class FrameWriter: Sendable {
     private func claimIdleWriter() throws(TransportError) {
         guard queue.withLock({ $0.activateIfIdle() }) else {
             try end.checkOpen()
-            throw TransportError(
-                .locked, "another task is inside an operation on this pipe end; cancel it first",
-                fileDescriptor: end.fd)
+            throw TransportError.locked(fd: end.fd)
         }
     }
 

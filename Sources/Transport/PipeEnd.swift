@@ -54,12 +54,10 @@ final class PipeEnd: Sendable {
     /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation (nothing changes then),
     ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was already given up.
     func close() throws(TransportError) {
-        try withIdleLock { () throws(TransportError) in
-            try checkOpen()
-            status.withLock { $0 = .closed }
-            source.invalidate()
-            Syscalls.close(fd)
-        }
+        try takeIdleLock()
+        defer { lock.unlock() }
+        try checkOpen()
+        release(as: .closed)
     }
 
     /// Starts handing the descriptor to a child process: takes the operation lock (so no task uses it meanwhile)
@@ -67,12 +65,7 @@ final class PipeEnd: Sendable {
     /// started, or ``abortTransfer()`` if it could not be started.
     /// - Throws: as ``close()``.
     func beginTransfer() throws(TransportError) -> Int32 {
-        guard lock.tryLock() else {
-            try checkOpen()
-            throw TransportError(
-                .locked, "another task is inside an operation on this pipe end; it cannot be transferred now",
-                fileDescriptor: fd)
-        }
+        try takeIdleLock()
         do {
             try checkOpen()
         } catch {
@@ -84,9 +77,7 @@ final class PipeEnd: Sendable {
 
     /// Finishes a transfer begun with ``beginTransfer()``: the child has its copy, so this process closes its own.
     func completeTransfer() {
-        status.withLock { $0 = .transferred }
-        source.invalidate()
-        Syscalls.close(fd)
+        release(as: .transferred)
         lock.unlock()
     }
 
@@ -95,20 +86,24 @@ final class PipeEnd: Sendable {
         lock.unlock()
     }
 
-    private func withIdleLock<R>(_ body: () throws(TransportError) -> R) throws(TransportError) -> R {
+    /// Takes the operation lock if no task holds it.
+    /// - Throws: ``TransportError/Code/locked`` when a task is inside an operation, or the error of
+    ///   ``checkOpen()`` when the descriptor was given up already.
+    private func takeIdleLock() throws(TransportError) {
         guard lock.tryLock() else {
             try checkOpen()
-            throw TransportError(
-                .locked, "another task is inside an operation on this pipe end; cancel it first", fileDescriptor: fd)
+            throw TransportError.locked(fd: fd)
         }
-        defer { lock.unlock() }
-        return try body()
+    }
+
+    /// Gives the descriptor up for good: stops watching it and closes this process's copy.
+    private func release(as newStatus: Status) {
+        status.withLock { $0 = newStatus }
+        source.invalidate()
+        Syscalls.close(fd)
     }
 
     deinit {
-        if status.withLock({ $0 == .open }) {
-            source.invalidate()
-            Syscalls.close(fd)
-        }
+        if isOpen { release(as: .closed) }
     }
 }

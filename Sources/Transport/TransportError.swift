@@ -108,6 +108,11 @@ extension TransportError {
         TransportError(.closed, "the pipe end is closed", fileDescriptor: fd)
     }
 
+    static func locked(fd: Int32) -> TransportError {
+        TransportError(
+            .locked, "another task is inside an operation on this pipe end; cancel it first", fileDescriptor: fd)
+    }
+
     static func timedOut(fd: Int32?, _ detail: String) -> TransportError {
         TransportError(.timedOut, detail, fileDescriptor: fd)
     }
