@@ -1,8 +1,13 @@
 extension CodecError {
-    /// Translates a `DecodingError` (from Foundation's decoders or a type's own `init(from:)`).
+    /// Translates a `DecodingError` (from Foundation's decoders or a type's own `init(from:)`); a `CodecError`
+    /// passes through unchanged.
     init(decoding error: any Error, codec: String) {
+        if let error = error as? CodecError {
+            self = error
+            return
+        }
         guard let decodingError = error as? DecodingError else {
-            self.init(.malformed, "\(error)", codec: codec, underlying: Self.sendable(error))
+            self.init(.malformed, "\(error)", codec: codec, underlying: error)
             return
         }
         let code: Code
@@ -26,25 +31,26 @@ extension CodecError {
         }
         self.init(
             code, context.debugDescription, codec: codec, codingPath: Self.path(context.codingPath),
-            underlying: Self.sendable(context.underlyingError))
+            underlying: context.underlyingError)
     }
 
-    /// Translates an `EncodingError` (from Foundation's encoders or a type's own `encode(to:)`).
+    /// Translates an `EncodingError` (from Foundation's encoders or a type's own `encode(to:)`); a `CodecError`
+    /// passes through unchanged.
     init(encoding error: any Error, codec: String) {
+        if let error = error as? CodecError {
+            self = error
+            return
+        }
         guard case .invalidValue(_, let context)? = error as? EncodingError else {
-            self.init(.invalidValue, "\(error)", codec: codec, underlying: Self.sendable(error))
+            self.init(.invalidValue, "\(error)", codec: codec, underlying: error)
             return
         }
         self.init(
             .invalidValue, context.debugDescription, codec: codec, codingPath: Self.path(context.codingPath),
-            underlying: Self.sendable(context.underlyingError))
+            underlying: context.underlyingError)
     }
 
     private static func looksLikeRange(_ text: String) -> Bool {
         text.contains("does not fit") || text.contains("out of range") || text.contains("not representable")
-    }
-
-    private static func sendable(_ error: (any Error)?) -> (any Error & Sendable)? {
-        error
     }
 }

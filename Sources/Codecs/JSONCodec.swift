@@ -47,8 +47,6 @@ public struct JSONCodec: MessageCodec {
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         do {
             return [UInt8](try Self.makeEncoder().encode(value))
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(encoding: error, codec: name)
         }
@@ -72,8 +70,6 @@ public struct JSONCodec: MessageCodec {
             } ?? Data()
         do {
             return try Self.makeDecoder().decode(type, from: data)
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(decoding: error, codec: name)
         }

@@ -43,6 +43,13 @@ extension MessagePackBytes {
         return result
     }
 
+    /// The bool `header` holds.
+    /// - Throws: `typeMismatch` for anything but a bool.
+    func bool(_ header: MessagePackHeader, at offset: Int) throws(CodecError) -> Bool {
+        guard header.kind == .bool else { throw mismatch(header, expected: "a bool", at: offset) }
+        return header.bits == 1
+    }
+
     /// Decodes a float32, float64 or integer as `Double`.
     ///
     /// - Throws: `typeMismatch` for anything else.

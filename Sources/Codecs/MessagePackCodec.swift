@@ -4,8 +4,8 @@
 /// integers in their smallest form (non-negative ones unsigned), `String` as str, `[UInt8]` and `Data` as bin,
 /// `Double` as float64, `Float` as float32, `nil` as nil, arrays, maps with struct fields as string keys in
 /// declaration order (absent optionals are left out), and `Date` as the timestamp extension (-1) in its smallest
-/// form. Encoding writes these forms directly into one buffer (see ``MessagePackWriter``); the writer tests pin them
-/// against Python msgpack at every width boundary.
+/// form. Encoding packs these forms with msgpack-c (see ``MessagePackWriter``); the writer tests pin them against
+/// Python msgpack at every width boundary.
 ///
 /// Decoding reads in place with a bounds-checked reader. Before anything is decoded the whole payload is walked once
 /// without recursion: every length and count is checked against the bytes present, nesting against
@@ -49,8 +49,6 @@ public struct MessagePackCodec: MessageCodec {
         let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: [:])
         do {
             try encoder.encode(value, parent: [], key: nil)
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(encoding: error, codec: name)
         }
@@ -78,8 +76,6 @@ public struct MessagePackCodec: MessageCodec {
         let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: [:])
         do {
             return try decoder.decode(type, at: 0, parent: [], key: nil)
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(decoding: error, codec: name)
         }

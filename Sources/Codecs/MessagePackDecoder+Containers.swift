@@ -61,10 +61,7 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
-        try scalar(key) { h, o throws(CodecError) in
-            guard h.kind == .bool else { throw decoder.bytes.mismatch(h, expected: "a bool", at: o) }
-            return h.bits == 1
-        }
+        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.bool(h, at: o) }
     }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
         try scalar(key) { h, o throws(CodecError) in try decoder.bytes.string(h, at: o) }
@@ -184,10 +181,7 @@ struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
 
     mutating func decode(_ type: Bool.Type) throws -> Bool {
         let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in
-            guard h.kind == .bool else { throw bytes.mismatch(h, expected: "a bool", at: o) }
-            return h.bits == 1
-        }
+        return try scalar { h, o throws(CodecError) in try bytes.bool(h, at: o) }
     }
     mutating func decode(_ type: String.Type) throws -> String {
         let bytes = decoder.bytes

@@ -15,11 +15,11 @@ extension MessagePackDecoder {
         if T.self == Int.self { return unsafeBitCast(try read(at: offset, integer(Int.self)), to: T.self) }
         if T.self == String.self { return unsafeBitCast(try read(at: offset, bytes.string), to: T.self) }
         if T.self == Double.self { return unsafeBitCast(try read(at: offset, bytes.double), to: T.self) }
-        if T.self == Bool.self { return unsafeBitCast(try read(at: offset, bool), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try read(at: offset, bytes.bool), to: T.self) }
         if T.self == [Int].self { return unsafeBitCast(try array(at: offset, path, integer(Int.self)), to: T.self) }
         if T.self == [String].self { return unsafeBitCast(try array(at: offset, path, bytes.string), to: T.self) }
         if T.self == [Double].self { return unsafeBitCast(try array(at: offset, path, bytes.double), to: T.self) }
-        if T.self == [Bool].self { return unsafeBitCast(try array(at: offset, path, bool), to: T.self) }
+        if T.self == [Bool].self { return unsafeBitCast(try array(at: offset, path, bytes.bool), to: T.self) }
         if T.self == Float.self { return unsafeBitCast(try read(at: offset, bytes.float), to: T.self) }
         if T.self == Int64.self { return unsafeBitCast(try read(at: offset, integer(Int64.self)), to: T.self) }
         if T.self == UInt64.self { return unsafeBitCast(try read(at: offset, integer(UInt64.self)), to: T.self) }
@@ -45,11 +45,6 @@ extension MessagePackDecoder {
         _ type: I.Type
     ) -> (MessagePackHeader, Int) throws(CodecError) -> I {
         { [bytes] header, offset throws(CodecError) in try bytes.integer(header, as: I.self, at: offset) }
-    }
-
-    private func bool(_ header: MessagePackHeader, at offset: Int) throws(CodecError) -> Bool {
-        guard header.kind == .bool else { throw bytes.mismatch(header, expected: "a bool", at: offset) }
-        return header.bits == 1
     }
 
     /// Decodes the array at `offset` element by element with `element`; an element's error gets `path` followed by

@@ -54,8 +54,9 @@ final class MessagePackDecoder: Decoder {
     func decode<T: Decodable>(
         _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?
     ) throws -> T {
+        var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         do throws(CodecError) {
-            if let leaf = try decodeLeaf(type, at: offset, path: { key.map { parent + [$0] } ?? parent }) {
+            if let leaf = try decodeLeaf(type, at: offset, path: { path }) {
                 return leaf
             }
             if T.self == Value.self { return try decodeValue(at: offset) as! T }
@@ -68,17 +69,9 @@ final class MessagePackDecoder: Decoder {
                 }
             }
         } catch {
-            throw failure(error, key.map { parent + [$0] } ?? parent)
+            throw failure(error, path)
         }
-        let savedOffset = self.offset
-        let savedPath = codingPath
-        self.offset = offset
-        codingPath = key.map { parent + [$0] } ?? parent
-        defer {
-            self.offset = savedOffset
-            codingPath = savedPath
-        }
-        return try T(from: self)
+        return try scoped(offset: offset, path: path) { try T(from: $0) }
     }
 
     /// Decodes the value at `offset` as a ``Value``, recursively (the payload's depth was already checked).
@@ -147,10 +140,7 @@ struct MessagePackSingleValueDecoding: SingleValueDecodingContainer {
     }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        try scalar { header throws(CodecError) in
-            guard header.kind == .bool else { throw bytes.mismatch(header, expected: "a bool", at: offset) }
-            return header.bits == 1
-        }
+        try scalar { header throws(CodecError) in try bytes.bool(header, at: offset) }
     }
     func decode(_ type: String.Type) throws -> String {
         try scalar { h throws(CodecError) in try bytes.string(h, at: offset) }

@@ -42,8 +42,6 @@ public struct PropertyListCodec: MessageCodec {
         encoder.outputFormat = .binary
         do {
             return [UInt8](try encoder.encode(value))
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(encoding: error, codec: name)
         }
@@ -56,7 +54,10 @@ public struct PropertyListCodec: MessageCodec {
             case .double(let number) where number.isNaN: return true
             case .array(let elements): pending += elements
             case .map(let pairs):
-                for pair in pairs { pending += [pair.key, pair.value] }
+                for pair in pairs {
+                    pending.append(pair.key)
+                    pending.append(pair.value)
+                }
             default: continue
             }
         }
@@ -80,8 +81,6 @@ public struct PropertyListCodec: MessageCodec {
         let data = Data(bytes)
         do {
             return try PropertyListDecoder().decode(type, from: data)
-        } catch let error as CodecError {
-            throw error
         } catch {
             throw CodecError(decoding: error, codec: name)
         }
