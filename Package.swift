@@ -35,11 +35,17 @@ let package = Package(
             dependencies: ["GIPCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/gipc"
         ),
-        .testTarget(name: "GIPCTransportTests", dependencies: ["GIPCTransport"], path: "Tests/TransportTests"),
+        .testTarget(
+            name: "GIPCTransportTests",
+            dependencies: ["GIPCTransport", "GIPCTestSupport"],
+            path: "Tests/TransportTests"
+        ),
+        // Helpers shared by the test targets: raw pipes, descriptor counts, small files.
+        .target(name: "GIPCTestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "GIPCCodecsTests", dependencies: ["GIPCCodecs"], path: "Tests/CodecsTests"),
         .testTarget(
             name: "GIPCKitTests",
-            dependencies: ["GIPCKit", "GIPCTestEntries", "CGIPCSystem"],
+            dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
             path: "Tests/GIPCKitTests"
         ),
         // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`

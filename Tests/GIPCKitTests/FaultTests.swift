@@ -1,6 +1,7 @@
 import Foundation
 import GIPCKit
 import GIPCTestEntries
+import GIPCTestSupport
 import Testing
 
 #if canImport(Glibc)

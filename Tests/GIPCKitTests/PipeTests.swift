@@ -1,4 +1,5 @@
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 @Suite("Typed pipes within one process", .timeLimit(.minutes(1)))

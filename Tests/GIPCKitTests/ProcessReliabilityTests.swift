@@ -1,3 +1,4 @@
+import GIPCTestSupport
 import Testing
 
 @testable import GIPCKit

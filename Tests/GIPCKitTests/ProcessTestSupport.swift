@@ -1,3 +1,4 @@
+import GIPCTestSupport
 import Synchronization
 import Testing
 
@@ -56,19 +57,6 @@ func gipcError(_ body: () async throws -> Void) async -> GIPCError? {
     }
 }
 
-/// The descriptors open in this process.
-func openDescriptors() -> [Int32] {
-    guard let dir = opendir("/proc/self/fd") else { return [] }
-    defer { closedir(dir) }
-    let own = dirfd(dir)
-    var result: [Int32] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let fd = Int32(name), fd != own { result.append(fd) }
-    }
-    return result
-}
-
 /// Checks that running `body` leaves no more descriptors open than before. Other test suites of the target
 /// may open descriptors meanwhile; those are transient, so a count above the baseline is re-measured for a
 /// while before it counts as a leak.
@@ -107,21 +95,6 @@ func zombieChildren() -> [Int32] {
         if info.parent == me, info.state == "Z" { zombies.append(pid) }
     }
     return zombies
-}
-
-/// The contents of a small text file, or "" if it cannot be read.
-func readTextFile(_ path: String) -> String {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return "" }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        bytes += chunk[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// A fresh path in the temporary directory, removed by the caller.

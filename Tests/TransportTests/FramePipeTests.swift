@@ -1,3 +1,4 @@
+import GIPCTestSupport
 import GIPCTransport
 import Synchronization
 import Testing

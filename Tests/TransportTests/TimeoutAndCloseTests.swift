@@ -1,3 +1,4 @@
+import GIPCTestSupport
 import GIPCTransport
 import Testing
 
@@ -139,7 +140,7 @@ struct TimeoutAndCloseTests {
 
     @Test("pipes do not leak descriptors; the scoped form closes both ends")
     func noDescriptorLeak() async throws {
-        let before = openDescriptorCount()
+        let before = openDescriptors().count
         for _ in 0..<200 {
             try await FramePipe.with { pipe in
                 try await pipe.writer.send([1])
@@ -148,10 +149,10 @@ struct TimeoutAndCloseTests {
             _ = try FramePipe()  // released without close: the descriptors are closed on deinit
         }
         // Other suites open descriptors meanwhile: re-measure for a while before calling a difference a leak.
-        var after = openDescriptorCount()
+        var after = openDescriptors().count
         for _ in 0..<100 where after > before {
             try await Task.sleep(for: .milliseconds(20))
-            after = openDescriptorCount()
+            after = openDescriptors().count
         }
         #expect(after <= before)
     }
