@@ -55,8 +55,9 @@ package final class FIFOLock: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 var timer: UInt64? = nil
                 if let deadline {
-                    timer = Reactor.shared.schedule(at: deadline) { [weak self] in
-                        self?.abandon(id, with: timeoutError())
+                    timer = Reactor.shared.schedule(at: deadline) {
+                        // A strong reference: every path that ends the wait cancels the timer, which releases it.
+                        self.abandon(id, with: timeoutError())
                     }
                 }
                 let immediate = state.withLock { state -> Result<Void, any Error>? in

@@ -115,8 +115,9 @@ public final class FrameWriter: Sendable {
                 (continuation: CheckedContinuation<SendQueue.Outcome, any Error>) in
                 var timer: UInt64? = nil
                 if let deadline {
-                    timer = Reactor.shared.schedule(at: deadline) { [weak self] in
-                        self?.giveUp(id, with: Self.queueTimeout(fd: fd))
+                    timer = Reactor.shared.schedule(at: deadline) {
+                        // A strong reference: every path that ends the wait cancels the timer, which releases it.
+                        self.giveUp(id, with: Self.queueTimeout(fd: fd))
                     }
                 }
                 let immediate = queue.withLock { queue -> Result<SendQueue.Outcome, any Error>? in

@@ -51,8 +51,9 @@ package final class ReadinessSource: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 var timer: UInt64? = nil
                 if let deadline {
-                    timer = reactor.schedule(at: deadline) { [weak self] in
-                        self?.finish(waiter: id, with: TransportError.timedOut(fd: nil, "readiness wait timed out"))
+                    timer = reactor.schedule(at: deadline) {
+                        // A strong reference: every path that ends the wait cancels the timer, which releases it.
+                        self.finish(waiter: id, with: TransportError.timedOut(fd: nil, "readiness wait timed out"))
                     }
                 }
                 let immediate = state.withLock { state -> Result<Void, any Error>? in
