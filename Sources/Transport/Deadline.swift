@@ -27,6 +27,15 @@ package struct Deadline: Sendable, Comparable {
         return Deadline(nanoseconds: overflow3 ? Int64.max : sum)
     }
 
+    /// A non-negative duration in nanoseconds, saturating; negative durations give 0.
+    package static func nanoseconds(of duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        let (secondNanos, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflow2) = secondNanos.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return overflow1 || overflow2 ? Int64.max : total
+    }
+
     /// Whether the deadline has passed.
     package var hasPassed: Bool { gipc_monotonic_nanos() >= nanoseconds }
 

@@ -33,7 +33,8 @@ public struct FramePipe: Sendable {
         }
         let reader: FrameReader
         do {
-            reader = try FrameReader(adopting: fds[0], maxFrameBytes: options.maxFrameBytes)
+            reader = try FrameReader(
+                adopting: fds[0], maxFrameBytes: options.maxFrameBytes, spinBeforeWaiting: options.spinBeforeWaiting)
         } catch {
             Syscalls.close(fds[0])
             Syscalls.close(fds[1])

@@ -18,16 +18,24 @@ public final class FrameReader: Sendable {
 
     /// The largest payload this reader accepts.
     public let maxFrameBytes: Int
+    /// How long a receive that finds the pipe empty keeps reading before it suspends, in nanoseconds.
+    private let spinNanoseconds: Int64
 
     /// Takes ownership of an open descriptor for reading (for example one inherited from a parent process).
     /// The descriptor is switched to non-blocking and close-on-exec mode.
     /// - Parameters:
     ///   - fd: the descriptor; it is closed when the reader is closed or deallocated.
     ///   - maxFrameBytes: the largest payload to accept (default 64 MiB).
+    ///   - spinBeforeWaiting: how long a receive that finds the pipe empty keeps trying before it suspends
+    ///     (see ``PipeOptions/spinBeforeWaiting``).
     /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` if the descriptor cannot be set up.
-    public init(adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes) throws(TransportError) {
+    public init(
+        adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes,
+        spinBeforeWaiting: Duration = PipeOptions.defaultSpin
+    ) throws(TransportError) {
         self.end = try PipeEnd(adopting: fd, events: .read)
         self.maxFrameBytes = maxFrameBytes
+        self.spinNanoseconds = Deadline.nanoseconds(of: spinBeforeWaiting)
         self.decoder = Mutex(FrameDecoder(maxFrameBytes: maxFrameBytes))
     }
 
@@ -60,6 +68,7 @@ public final class FrameReader: Sendable {
         while true {
             try end.checkOpen()
             if let frame = try receiveAvailable() { return frame }
+            if let frame = try spinForFrame(deadline: deadline) { return frame }
             do {
                 try await end.source.wait(for: .read, deadline: deadline)
             } catch let error as TransportError where error.code == .timedOut {
@@ -71,6 +80,18 @@ public final class FrameReader: Sendable {
                         : "no frame within the timeout")
             }
         }
+    }
+
+    /// Keeps reading for up to ``spinNanoseconds`` (and not past `deadline` or a cancellation): a reply that
+    /// arrives within microseconds is then taken without the reactor's wake-up and the task's resumption.
+    private func spinForFrame(deadline: Deadline?) throws(TransportError) -> [UInt8]? {
+        guard spinNanoseconds > 0 else { return nil }
+        var stop = Deadline.now.nanoseconds &+ spinNanoseconds
+        if let deadline { stop = min(stop, deadline.nanoseconds) }
+        while !Task.isCancelled, Deadline.now.nanoseconds < stop {
+            if let frame = try receiveAvailable() { return frame }
+        }
+        return nil
     }
 
     /// Reads what the pipe holds without waiting and returns a frame if one is complete.
