@@ -96,13 +96,21 @@ void gipc_ignore_sigpipe(void) {
 
 int gipc_poller_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-int gipc_poller_add(int poller, int fd, uint32_t events, uint64_t token) {
+static int gipc_epoll_control(int poller, int operation, int fd, uint32_t events, uint64_t token) {
     struct epoll_event event = {0};
-    event.events = EPOLLET | EPOLLRDHUP;
+    event.events = EPOLLET | EPOLLONESHOT | EPOLLRDHUP;
     if (events & GIPC_EVENT_READ) event.events |= EPOLLIN;
     if (events & GIPC_EVENT_WRITE) event.events |= EPOLLOUT;
     event.data.u64 = token;
-    return epoll_ctl(poller, EPOLL_CTL_ADD, fd, &event);
+    return epoll_ctl(poller, operation, fd, &event);
+}
+
+int gipc_poller_add(int poller, int fd, uint32_t events, uint64_t token) {
+    return gipc_epoll_control(poller, EPOLL_CTL_ADD, fd, events, token);
+}
+
+int gipc_poller_rearm(int poller, int fd, uint32_t events, uint64_t token) {
+    return gipc_epoll_control(poller, EPOLL_CTL_MOD, fd, events, token);
 }
 
 int gipc_poller_remove(int poller, int fd, uint32_t events) {
@@ -175,14 +183,22 @@ int gipc_poller_create(void) {
     return fd;
 }
 
-int gipc_poller_add(int poller, int fd, uint32_t events, uint64_t token) {
+static int gipc_kevent_control(int poller, int fd, uint32_t events, uint64_t token, unsigned short flags) {
     struct kevent changes[2];
     int n = 0;
     if (events & GIPC_EVENT_READ)
-        EV_SET(&changes[n++], fd, EVFILT_READ, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)token);
+        EV_SET(&changes[n++], fd, EVFILT_READ, flags | EV_CLEAR | EV_DISPATCH, 0, 0, (void *)(uintptr_t)token);
     if (events & GIPC_EVENT_WRITE)
-        EV_SET(&changes[n++], fd, EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, 0, (void *)(uintptr_t)token);
+        EV_SET(&changes[n++], fd, EVFILT_WRITE, flags | EV_CLEAR | EV_DISPATCH, 0, 0, (void *)(uintptr_t)token);
     return kevent(poller, changes, n, NULL, 0, NULL);
+}
+
+int gipc_poller_add(int poller, int fd, uint32_t events, uint64_t token) {
+    return gipc_kevent_control(poller, fd, events, token, EV_ADD);
+}
+
+int gipc_poller_rearm(int poller, int fd, uint32_t events, uint64_t token) {
+    return gipc_kevent_control(poller, fd, events, token, EV_ENABLE);
 }
 
 int gipc_poller_remove(int poller, int fd, uint32_t events) {

@@ -88,8 +88,9 @@ public final class FrameReader: Sendable {
         guard spinNanoseconds > 0 else { return nil }
         var stop = Deadline.now.nanoseconds &+ spinNanoseconds
         if let deadline { stop = min(stop, deadline.nanoseconds) }
+        let fd = end.fd
         while !Task.isCancelled, Deadline.now.nanoseconds < stop {
-            if let frame = try receiveAvailable() { return frame }
+            if Syscalls.isReadable(fd), let frame = try receiveAvailable() { return frame }
         }
         return nil
     }

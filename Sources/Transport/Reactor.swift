@@ -9,9 +9,10 @@ import Synchronization
 
 /// The process's one readiness thread.
 ///
-/// Pipe ends and process monitors register their descriptors here once (edge-triggered). Tasks never block:
-/// they try their I/O at once and, only on `EAGAIN`, suspend on their ``ReadinessSource`` until this thread sees
-/// the descriptor become ready. The same thread runs the timers behind every timeout in the library.
+/// Pipe ends and process monitors register their descriptors here once. Tasks never block: they try their I/O at
+/// once and, only on `EAGAIN`, suspend on their ``ReadinessSource`` until this thread sees the descriptor become
+/// ready. A descriptor is reported once and then stays silent until a task waits on it again, so the writes into
+/// a pipe whose reader is busy (or spinning) do not wake this thread. The same thread runs the timers behind every timeout in the library.
 ///
 /// The platform part is the small C poller interface in CGIPCSystem: epoll on Linux, kqueue on Darwin.
 package final class Reactor: Sendable {
@@ -63,6 +64,13 @@ package final class Reactor: Sendable {
             throw TransportError.system("epoll_ctl(ADD)", errno: code, fd: fd)
         }
         return source
+    }
+
+    /// Arms a source's descriptor for one more report (sources are reported once, then stay silent until a task
+    /// waits on them again). Called by ``ReadinessSource`` with its state locked, so the descriptor is still open.
+    /// - Returns: 0, or the `errno` of a refusal.
+    func rearm(_ source: ReadinessSource) -> Int32 {
+        gipc_poller_rearm(poller, source.fd, source.events.rawValue, source.token) == 0 ? 0 : errno
     }
 
     /// Removes a source; called by ``ReadinessSource/invalidate()`` before its descriptor is closed or handed on.
@@ -129,7 +137,10 @@ package final class Reactor: Sendable {
                 return state.timers.popExpired(now: now)
             }
             if count > 0 {
-                for index in 0..<Int(count) where tokens[index] == 0 { gipc_wakeup_drain(wakeupRead) }
+                for index in 0..<Int(count) where tokens[index] == 0 {
+                    gipc_wakeup_drain(wakeupRead)
+                    _ = gipc_poller_rearm(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0)
+                }
             }
             for (source, mask) in ready { source.signal(ReadinessEvents(rawValue: mask)) }
             ready.removeAll(keepingCapacity: true)

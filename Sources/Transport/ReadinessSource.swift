@@ -2,9 +2,10 @@ import Synchronization
 
 /// One registered descriptor in the ``Reactor``: the place where one task at a time waits for readiness.
 ///
-/// Edge-triggered readiness is remembered: an event that arrives while nobody waits is kept, and the next wait
-/// returns at once (the caller then retries its I/O and, if it sees `EAGAIN` again, waits for real). So no edge is
-/// ever lost between a failed read and the start of the wait.
+/// The descriptor is armed for one report at a time. A report that arrives while nobody waits is kept, and the
+/// next wait returns at once (the caller then retries its I/O and, if it sees `EAGAIN` again, waits for real).
+/// A wait that finds the descriptor disarmed re-arms it before suspending, and the poller then reports it at once
+/// if it is ready: so no readiness is lost between a failed read and the start of the wait.
 package final class ReadinessSource: Sendable {
     private struct Waiter {
         var id: UInt64
@@ -18,6 +19,8 @@ package final class ReadinessSource: Sendable {
         var waiter: Waiter? = nil
         var nextWaiterID: UInt64 = 1
         var invalidated = false
+        /// Whether the poller will report the descriptor (it disarms it after each report).
+        var armed = true
     }
 
     let fd: Int32
@@ -66,6 +69,14 @@ package final class ReadinessSource: Sendable {
                     if let deadline, deadline.hasPassed {
                         return .failure(TransportError.timedOut(fd: self.fd, "readiness wait timed out"))
                     }
+                    if !state.armed {
+                        // Under the lock: `invalidate()` cannot deregister (and the owner close) the fd meanwhile.
+                        let code = reactor.rearm(self)
+                        if code != 0 {
+                            return .failure(TransportError.system("epoll_ctl(MOD)", errno: code, fd: self.fd))
+                        }
+                        state.armed = true
+                    }
                     precondition(state.waiter == nil, "GIPCKit: two tasks wait on one descriptor")
                     state.waiter = Waiter(id: id, events: wanted, timer: timer, continuation: continuation)
                     return nil
@@ -83,6 +94,7 @@ package final class ReadinessSource: Sendable {
     /// Called by the reactor thread with the events the poller reported.
     func signal(_ events: ReadinessEvents) {
         let woken = state.withLock { state -> Waiter? in
+            state.armed = false
             if let waiter = state.waiter, !waiter.events.isDisjoint(with: events) {
                 state.waiter = nil
                 return waiter

@@ -40,6 +40,13 @@ enum Syscalls {
         }
     }
 
+    /// Whether `fd` has something to read (data, end of file or an error) right now, without waiting. A pipe's
+    /// poll looks at the buffer without taking the pipe's lock, so a reader can ask often without slowing the writer.
+    static func isReadable(_ fd: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
     /// Closes `fd` once. `EINTR` is not retried: on Linux the descriptor is gone either way.
     static func close(_ fd: Int32) {
         _ = systemClose(fd)

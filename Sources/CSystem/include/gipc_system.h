@@ -41,8 +41,13 @@ enum {
 /// Creates the readiness queue. Returns its fd or -1 with errno.
 int gipc_poller_create(void);
 
-/// Registers `fd` edge-triggered for `events` (GIPC_EVENT_READ / GIPC_EVENT_WRITE) tagged with `token`.
+/// Registers `fd` for `events` (GIPC_EVENT_READ / GIPC_EVENT_WRITE) tagged with `token`, armed for one report:
+/// after the poller reports the descriptor once it stays silent until `gipc_poller_rearm` (EPOLLONESHOT,
+/// EV_DISPATCH), so a pipe that a task is busy reading or writing never wakes the poller's thread.
 int gipc_poller_add(int poller, int fd, uint32_t events, uint64_t token);
+
+/// Arms `fd` for one more report; if it is ready already, the poller reports it at once.
+int gipc_poller_rearm(int poller, int fd, uint32_t events, uint64_t token);
 
 /// Removes `fd` from the readiness queue.
 int gipc_poller_remove(int poller, int fd, uint32_t events);

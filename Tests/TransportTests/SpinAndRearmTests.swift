@@ -1,0 +1,65 @@
+import GIPCTransport
+import Testing
+
+/// A receive that finds the pipe empty first spins (``PipeOptions/spinBeforeWaiting``), then suspends on the
+/// reactor, which reports a descriptor once and is re-armed by the next wait.
+@Suite("Spinning receives and one-shot readiness", .timeLimit(.minutes(1)))
+struct SpinAndRearmTests {
+    static let spins: [Duration] = [.zero, .microseconds(50), .milliseconds(300)]
+
+    @Test("frames sent later, one at a time, all arrive whatever the spin", arguments: spins)
+    func lateFramesArrive(spin: Duration) async throws {
+        try await FramePipe.with(options: PipeOptions(spinBeforeWaiting: spin)) { pipe in
+            async let sent: Void = {
+                for index in 0..<20 {
+                    // Longer than any spin sometimes, so that receives also suspend and the reactor is re-armed.
+                    try await Task.sleep(for: .milliseconds(index % 4 == 0 ? 5 : 0))
+                    try await pipe.writer.send([UInt8(index)])
+                }
+            }()
+            for index in 0..<20 {
+                #expect(try await pipe.reader.receive(timeout: .seconds(10)) == [UInt8(index)])
+            }
+            try await sent
+        }
+    }
+
+    @Test("a readiness report that arrives while nobody waits is not lost (spin .zero: the reactor path only)")
+    func reportWhileNobodyWaits() async throws {
+        try await FramePipe.with(options: PipeOptions(spinBeforeWaiting: .zero)) { pipe in
+            for round in 0..<50 {
+                // Suspend first, so that the descriptor is armed, reported and disarmed by this frame.
+                async let received = pipe.reader.receive(timeout: .seconds(10))
+                try await Task.sleep(for: .milliseconds(1))
+                try await pipe.writer.send([UInt8(round), 1])
+                #expect(try await received == [UInt8(round), 1])
+                // Now the frame arrives while no task waits: the next receive must find it.
+                try await pipe.writer.send([UInt8(round), 2])
+                try await Task.sleep(for: .milliseconds(1))
+                #expect(try await pipe.reader.receive(timeout: .seconds(10)) == [UInt8(round), 2])
+            }
+        }
+    }
+
+    @Test("a timeout shorter than the spin ends the receive with timedOut")
+    func timeoutShorterThanSpin() async throws {
+        try await FramePipe.with(options: PipeOptions(spinBeforeWaiting: .seconds(30))) { pipe in
+            let error = await transportError { _ = try await pipe.reader.receive(timeout: .milliseconds(20)) }
+            #expect(error?.code == .timedOut)
+            try await pipe.writer.send([7])
+            #expect(try await pipe.reader.receive(timeout: .seconds(5)) == [7])
+        }
+    }
+
+    @Test("cancelling a spinning receive ends it with CancellationError")
+    func cancelWhileSpinning() async throws {
+        try await FramePipe.with(options: PipeOptions(spinBeforeWaiting: .seconds(30))) { pipe in
+            let receive = Task { try await pipe.reader.receive() }
+            try await Task.sleep(for: .milliseconds(20))
+            receive.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await receive.value }
+            try await pipe.writer.send([8])
+            #expect(try await pipe.reader.receive(timeout: .seconds(5)) == [8])
+        }
+    }
+}
