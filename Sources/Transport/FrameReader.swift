@@ -91,6 +91,7 @@ public final class FrameReader: Sendable {
         let fd = end.fd
         while !Task.isCancelled, Deadline.now.nanoseconds < stop {
             if Syscalls.isReadable(fd), let frame = try receiveAvailable() { return frame }
+            sched_yield()
         }
         return nil
     }
