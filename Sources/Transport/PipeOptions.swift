@@ -16,7 +16,7 @@ public struct PipeOptions: Sendable, Hashable {
     /// arrives meanwhile (a reply in a request/response exchange, the next message of a stream) is taken at once,
     /// without the reactor thread's wake-up and the task's resumption, which cost more than the message itself.
     /// The price is up to this much CPU time each time a receive has to wait. Default ``defaultSpin``; `.zero`
-    /// suspends at once.
+    /// suspends at once. A reading end handed to a child process uses the child's default.
     public var spinBeforeWaiting: Duration
 
     /// 50 microseconds where more than one CPU is online, else zero (spinning on one CPU only delays the peer).

@@ -12,7 +12,8 @@ import Synchronization
 /// Pipe ends and process monitors register their descriptors here once. Tasks never block: they try their I/O at
 /// once and, only on `EAGAIN`, suspend on their ``ReadinessSource`` until this thread sees the descriptor become
 /// ready. A descriptor is reported once and then stays silent until a task waits on it again, so the writes into
-/// a pipe whose reader is busy (or spinning) do not wake this thread. The same thread runs the timers behind every timeout in the library.
+/// a pipe whose reader is busy (or spinning) do not wake this thread. The same thread runs the timers behind every
+/// timeout in the library.
 ///
 /// The platform part is the small C poller interface in CGIPCSystem: epoll on Linux, kqueue on Darwin.
 package final class Reactor: Sendable {
@@ -48,7 +49,7 @@ package final class Reactor: Sendable {
 
     // MARK: registration
 
-    /// Registers `fd` for edge-triggered readiness and returns the source that tasks wait on.
+    /// Registers `fd` for readiness, armed for one report, and returns the source that tasks wait on.
     /// - Throws: ``TransportError`` with code ``TransportError/Code/systemError`` if the poller refuses the fd.
     package func register(fd: Int32, events: ReadinessEvents) throws(TransportError) -> ReadinessSource {
         let token = state.withLock { state -> UInt64 in
