@@ -41,24 +41,23 @@ eintr:
 # libswiftSynchronization.so (futex PI system calls, not instrumented), which TSan cannot see; the preloaded shim
 # scripts/tsan/mutex_tsan_shim.c annotates exactly those two functions (acquire/release on the mutex word), so no
 # report is suppressed. Evidence and the control: docs/RELIABILITY.md, "TSan and Mutex".
-# As under ASan, the strace test (case 5) is left to `make eintr` (see asan below).
+# The strace test (case 5) is left to `make eintr` under both sanitizers: strace stopping every read and write of
+# sanitizer-instrumented debug binaries (which also read /proc/self/maps at start-up) makes its 6-second soak outlast
+# the 120 s limit.
+SANITIZER_TEST_ARGS ?= --skip injectedEINTR
 TSAN_SCRATCH ?= .build/tsan
-TSAN_TEST_ARGS ?= --skip injectedEINTR
 tsan:
 	@mkdir -p $(TSAN_SCRATCH)
 	clang -shared -fPIC -O1 -o $(TSAN_SCRATCH)/libmutex_tsan_shim.so scripts/tsan/mutex_tsan_shim.c
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SWIFT_FLAGS)
 	LD_PRELOAD=$(abspath $(TSAN_SCRATCH))/libmutex_tsan_shim.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
-		$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(TSAN_TEST_ARGS) $(TEST_ARGS)
+		$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SANITIZER_TEST_ARGS) $(TEST_ARGS)
 
 # AddressSanitizer over the whole suite, LeakSanitizer on, with suppressions only for leaks of the test frameworks
 # and the runtime (scripts/asan/lsan.supp says what each line is for).
-# The strace test (case 5) is left to `make eintr`: strace stopping every read and write of sanitizer-instrumented
-# debug binaries (which also read /proc/self/maps at start-up) makes its 6-second soak outlast the 120 s limit.
 ASAN_SCRATCH ?= .build/asan
-ASAN_TEST_ARGS ?= --skip injectedEINTR
 asan:
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SWIFT_FLAGS)
 	LSAN_OPTIONS="suppressions=$(abspath scripts/asan/lsan.supp) print_suppressions=1 $(LSAN_OPTIONS)" \
 	ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_SCRATCH) $(ASAN_TEST_ARGS) $(TEST_ARGS)
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SANITIZER_TEST_ARGS) $(TEST_ARGS)

@@ -17,14 +17,9 @@ package struct Deadline: Sendable, Comparable {
     /// Negative timeouts mean "already expired"; absurdly long ones saturate.
     package static func after(_ timeout: Duration?) -> Deadline? {
         guard let timeout else { return nil }
-        let (seconds, attoseconds) = timeout.components
-        let (secondNanos, overflow1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let fraction = attoseconds / 1_000_000_000
-        let (total, overflow2) = secondNanos.addingReportingOverflow(fraction)
         let now = gipc_monotonic_nanos()
-        if overflow1 || overflow2 { return Deadline(nanoseconds: seconds < 0 ? now : Int64.max) }
-        let (sum, overflow3) = now.addingReportingOverflow(total)
-        return Deadline(nanoseconds: overflow3 ? Int64.max : sum)
+        let (sum, overflow) = now.addingReportingOverflow(nanoseconds(of: timeout))
+        return Deadline(nanoseconds: overflow ? Int64.max : sum)
     }
 
     /// A non-negative duration in nanoseconds, saturating; negative durations give 0.
