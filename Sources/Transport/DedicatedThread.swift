@@ -24,7 +24,9 @@ package enum DedicatedThread {
     /// - Parameters:
     ///   - name: the thread's name; at most 15 bytes are kept on Linux.
     ///   - body: the thread's loop; it never returns.
-    package static func start(name: String, _ body: @escaping @Sendable () -> Never) {
+    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` when the system refuses another thread
+    ///   (`EAGAIN`: a thread or process limit); `body` is released then.
+    package static func start(name: String, _ body: @escaping @Sendable () -> Never) throws(TransportError) {
         let box = Unmanaged.passRetained(Box(name: name, body: body))
         #if canImport(Darwin)
             var thread: pthread_t? = nil
@@ -42,7 +44,10 @@ package enum DedicatedThread {
                 box.name.withCString { gipc_set_thread_name($0) }
                 box.body()
             }, box.toOpaque())
-        precondition(rc == 0, "GIPCKit: cannot start the \(name) thread (error \(rc))")
+        guard rc == 0 else {
+            box.release()
+            throw TransportError.system("pthread_create (the \(name) thread)", errno: rc)
+        }
         #if canImport(Darwin)
             if let thread { pthread_detach(thread) }
         #else

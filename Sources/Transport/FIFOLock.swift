@@ -19,8 +19,13 @@ package final class FIFOLock: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Runs the timers of waits with a deadline.
+    private let reactor: Reactor
 
-    package init() {}
+    /// Creates an unheld lock whose deadlines run on `reactor`.
+    package init(reactor: Reactor) {
+        self.reactor = reactor
+    }
 
     /// Whether some task holds the lock.
     package var isHeld: Bool { state.withLock { $0.held } }
@@ -55,7 +60,7 @@ package final class FIFOLock: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 var timer: UInt64? = nil
                 if let deadline {
-                    timer = Reactor.shared.schedule(at: deadline) {
+                    timer = reactor.schedule(at: deadline) {
                         // A strong reference: every path that ends the wait cancels the timer, which releases it.
                         self.abandon(id, with: timeoutError())
                     }
@@ -71,7 +76,7 @@ package final class FIFOLock: Sendable {
                     return nil
                 }
                 if let immediate {
-                    if let timer { Reactor.shared.cancelTimer(timer) }
+                    if let timer { reactor.cancelTimer(timer) }
                     continuation.resume(with: immediate)
                 }
             }
@@ -89,7 +94,7 @@ package final class FIFOLock: Sendable {
             return nil
         }
         if let next {
-            if let timer = next.timer { Reactor.shared.cancelTimer(timer) }
+            if let timer = next.timer { reactor.cancelTimer(timer) }
             next.continuation.resume()
         }
     }
@@ -97,7 +102,7 @@ package final class FIFOLock: Sendable {
     private func abandon(_ id: UInt64, with error: any Error) {
         let waiter = state.withLock { $0.waiters.remove { $0.id == id } }
         if let waiter {
-            if let timer = waiter.timer { Reactor.shared.cancelTimer(timer) }
+            if let timer = waiter.timer { reactor.cancelTimer(timer) }
             waiter.continuation.resume(throwing: error)
         }
     }

@@ -128,9 +128,14 @@ public final class FrameReader: Sendable {
     /// ``TransportError/Code/transferred`` from then on) or ``abortTransfer()`` (the end stays usable).
     /// - Returns: the descriptor, still open.
     /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation or the reader holds received bytes,
-    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before.
+    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before,
+    ///   ``TransportError/Code/poisoned`` after a framing error.
     package func beginTransfer() throws(TransportError) -> Int32 {
         let fd = try end.beginTransfer()
+        if let earlier = decoder.withLock({ $0.poisonedBy }) {
+            end.abortTransfer()
+            throw FrameDecoder.poisoned(by: earlier)
+        }
         if decoder.withLock({ $0.hasPartialFrame }) {
             end.abortTransfer()
             throw TransportError(

@@ -103,7 +103,7 @@ extension FrameWriter {
         var unwritten: [SendQueue.Entry] = []
         for (index, entry) in batch.enumerated() {
             if ends[index] <= written {
-                if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+                if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
                 entry.continuation.resume(returning: .written)
                 continue
             }
@@ -114,13 +114,17 @@ extension FrameWriter {
                 entry.written = max(0, written - start)
                 unwritten.append(entry)
             case .fail(let error)?:
-                if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+                if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
                 entry.continuation.resume(throwing: error)
             case nil:
                 preconditionFailure("a finished batch has unwritten frames")
             }
         }
-        if !unwritten.isEmpty { queue.withLock { $0.putBack(unwritten) } }
+        let failed = queue.withLock { $0.settle(batch, puttingBack: unwritten) }
+        for (entry, error) in failed {
+            if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
+            entry.continuation.resume(throwing: error)
+        }
     }
 
     /// Appends a small frame (short header) to a batch.

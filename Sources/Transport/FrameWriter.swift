@@ -48,13 +48,20 @@ public final class FrameWriter: Sendable {
     public func send(_ payload: [UInt8], timeout: Duration? = nil) async throws {
         let deadline = Deadline.after(timeout)
         var alreadyWritten = 0
+        var waited = false
         if !queue.withLock({ $0.activateIfIdle() }) {
             switch try await waitForTurn(payload, deadline: deadline) {
             case .written: return
             case .lead(let written): alreadyWritten = written
             }
+            waited = true
         }
         defer { handOff() }
+        if waited, alreadyWritten == 0 {
+            // The turn may have come just as the sender gave up: nothing is written yet, so giving up is clean.
+            if Task.isCancelled { throw CancellationError() }
+            if let deadline, deadline.hasPassed { throw Self.queueTimeout(fd: end.fd) }
+        }
         try end.checkOpen()
         if let earlier = failure.withLock({ $0 }) { throw FrameDecoder.poisoned(by: earlier) }
         if alreadyWritten == 0, payload.count <= SendQueue.batchFrameLimit {
@@ -81,15 +88,28 @@ public final class FrameWriter: Sendable {
     /// ``TransportError/Code/transferred`` from then on) or ``abortTransfer()`` (the end stays usable).
     /// - Returns: the descriptor, still open.
     /// - Throws: ``TransportError/Code/locked`` if a task is inside an operation,
-    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before.
+    ///   ``TransportError/Code/closed`` or ``TransportError/Code/transferred`` if it was given up before,
+    ///   ``TransportError/Code/poisoned`` if a send left part of a frame in the pipe (a child writing next would
+    ///   complete that frame with its own bytes).
     package func beginTransfer() throws(TransportError) -> Int32 {
         try claimIdleWriter()
+        let fd: Int32
         do {
-            return try end.beginTransfer()
+            fd = try end.beginTransfer()
         } catch {
             handOff()
             throw error
         }
+        if let earlier = failure.withLock({ $0 }) {
+            end.abortTransfer()
+            handOff()
+            throw TransportError(
+                .poisoned,
+                "the writer cannot be handed to a child: an earlier send left part of a frame in the pipe "
+                    + "(\(earlier.message))",
+                fileDescriptor: fd, underlying: earlier)
+        }
+        return fd
     }
 
     /// Finishes a transfer begun with ``beginTransfer()``.
@@ -115,7 +135,7 @@ public final class FrameWriter: Sendable {
                 (continuation: CheckedContinuation<SendQueue.Outcome, any Error>) in
                 var timer: UInt64? = nil
                 if let deadline {
-                    timer = Reactor.shared.schedule(at: deadline) {
+                    timer = end.source.reactor.schedule(at: deadline) {
                         // A strong reference: every path that ends the wait cancels the timer, which releases it.
                         self.giveUp(id, with: Self.queueTimeout(fd: fd))
                     }
@@ -130,7 +150,7 @@ public final class FrameWriter: Sendable {
                     return nil
                 }
                 if let immediate {
-                    if let timer { Reactor.shared.cancelTimer(timer) }
+                    if let timer { end.source.reactor.cancelTimer(timer) }
                     continuation.resume(with: immediate)
                 }
             }
@@ -145,15 +165,15 @@ public final class FrameWriter: Sendable {
 
     /// A queued frame's timeout or cancellation: it leaves the queue unless a batch already took it.
     private func giveUp(_ id: UInt64, with error: any Error) {
-        guard let entry = queue.withLock({ $0.remove(id: id) }) else { return }
-        if let timer = entry.timer { Reactor.shared.cancelTimer(timer) }
+        guard let entry = queue.withLock({ $0.giveUp(id: id, with: error) }) else { return }
+        if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
         entry.continuation.resume(throwing: error)
     }
 
     /// Makes the next queued sender active, or the writer idle.
     private func handOff() {
         guard let next = queue.withLock({ $0.handOff() }) else { return }
-        if let timer = next.timer { Reactor.shared.cancelTimer(timer) }
+        if let timer = next.timer { end.source.reactor.cancelTimer(timer) }
         next.continuation.resume(returning: .lead(alreadyWritten: next.written))
     }
 

@@ -22,18 +22,23 @@ final class PipeEnd: Sendable {
     /// The descriptor number (kept for messages after it is closed).
     let fd: Int32
     /// Serialises operations in arrival order.
-    let lock = FIFOLock()
+    let lock: FIFOLock
     /// Where operations wait for readiness.
     let source: ReadinessSource
     private let status = Mutex(Status.open)
 
-    /// Takes ownership of `fd`: sets O_NONBLOCK and FD_CLOEXEC and registers it with the reactor.
+    /// Takes ownership of `fd`: sets O_NONBLOCK and FD_CLOEXEC and registers it with the reactor (starting the
+    /// reactor if this is the process's first descriptor).
+    /// - Throws: ``TransportError/Code/systemError`` when the descriptor cannot be set up or the reactor cannot
+    ///   start; `fd` stays open then (the caller still owns it).
     init(adopting fd: Int32, events: ReadinessEvents) throws(TransportError) {
         guard fd >= 0 else { throw TransportError(.closed, "invalid file descriptor \(fd)", fileDescriptor: fd) }
         if gipc_set_nonblocking(fd, 1) != 0 { throw TransportError.system("fcntl(O_NONBLOCK)", errno: errno, fd: fd) }
         if gipc_set_cloexec(fd, 1) != 0 { throw TransportError.system("fcntl(FD_CLOEXEC)", errno: errno, fd: fd) }
         self.fd = fd
-        self.source = try Reactor.shared.register(fd: fd, events: events)
+        let reactor = try Reactor.running()
+        self.lock = FIFOLock(reactor: reactor)
+        self.source = try reactor.register(fd: fd, events: events)
     }
 
     /// Whether the descriptor is still owned here.

@@ -17,8 +17,23 @@ import Synchronization
 ///
 /// The platform part is the small C poller interface in CGIPCSystem: epoll on Linux, kqueue on Darwin.
 package final class Reactor: Sendable {
+    /// The reactor of this process once it has started.
+    private static let instance = Mutex<Reactor?>(nil)
+
     /// The reactor of this process, started on first use.
-    package static let shared = Reactor()
+    ///
+    /// Starting needs two descriptors (the readiness queue and its wake-up object) and a thread. When the process
+    /// is out of either, this throws and leaves nothing behind; the next call tries again.
+    /// - Returns: the running reactor.
+    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` (`EMFILE`, `ENFILE`, `EAGAIN`, ...).
+    package static func running() throws(TransportError) -> Reactor {
+        try instance.withLock { (slot: inout Reactor?) throws(TransportError) -> Reactor in
+            if let reactor = slot { return reactor }
+            let reactor = try Reactor()
+            slot = reactor
+            return reactor
+        }
+    }
 
     private struct State {
         var nextToken: UInt64 = 1
@@ -33,18 +48,53 @@ package final class Reactor: Sendable {
     private let wakeupWrite: Int32
     private let state = Mutex(State())
 
-    private init() {
+    /// Creates the readiness queue and its wake-up object and starts the thread; on failure closes what it made.
+    private init() throws(TransportError) {
         SignalPolicy.ignoreSIGPIPE()
         let poller = gipc_poller_create()
-        precondition(poller >= 0, "GIPCKit: cannot create the readiness queue (errno \(errno))")
+        guard poller >= 0 else { throw Self.startFailure(Self.pollerCall, "its readiness queue", errno: errno) }
         var wakeupWrite: Int32 = -1
         let wakeupRead = gipc_wakeup_create(&wakeupWrite)
-        precondition(wakeupRead >= 0, "GIPCKit: cannot create the reactor wakeup descriptor (errno \(errno))")
-        precondition(gipc_poller_add(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0) == 0)
+        guard wakeupRead >= 0 else {
+            let code = errno
+            Syscalls.close(poller)
+            throw Self.startFailure(Self.wakeupCall, "its wake-up descriptor", errno: code)
+        }
+        func closeAll() {
+            Syscalls.close(poller)
+            Syscalls.close(wakeupRead)
+            if wakeupWrite != wakeupRead { Syscalls.close(wakeupWrite) }
+        }
+        guard gipc_poller_add(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0) == 0 else {
+            let code = errno
+            closeAll()
+            throw Self.startFailure("poller add", "watching its wake-up descriptor", errno: code)
+        }
         self.poller = poller
         self.wakeupRead = wakeupRead
         self.wakeupWrite = wakeupWrite
-        startThread()
+        do {
+            try DedicatedThread.start(name: "gipc-reactor") { self.run() }
+        } catch {
+            closeAll()
+            throw Self.startFailure("pthread_create", "its thread", errno: error.errno ?? EAGAIN)
+        }
+    }
+
+    #if os(Linux)
+        private static let pollerCall = "epoll_create1"
+        private static let wakeupCall = "eventfd"
+    #else
+        private static let pollerCall = "kqueue"
+        private static let wakeupCall = "pipe"
+    #endif
+
+    private static func startFailure(_ syscall: String, _ part: String, errno code: Int32) -> TransportError {
+        TransportError(
+            .systemError,
+            "cannot start the reactor: creating \(part) failed (the process may be out of descriptors or threads; "
+                + "the next pipe tries again)",
+            syscall: syscall, errno: code)
     }
 
     // MARK: registration
@@ -103,10 +153,6 @@ package final class Reactor: Sendable {
     }
 
     // MARK: the thread
-
-    private func startThread() {
-        DedicatedThread.start(name: "gipc-reactor") { self.run() }
-    }
 
     private func run() -> Never {
         let capacity = 64

@@ -26,7 +26,8 @@ package final class ReadinessSource: Sendable {
     let fd: Int32
     let token: UInt64
     let events: ReadinessEvents
-    private let reactor: Reactor
+    /// The reactor this source is registered with; it also runs the timers of operations on its descriptor.
+    let reactor: Reactor
     private let state = Mutex(State())
 
     init(reactor: Reactor, fd: Int32, token: UInt64, events: ReadinessEvents) {

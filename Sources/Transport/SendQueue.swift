@@ -34,6 +34,11 @@ struct SendQueue {
     private(set) var active = false
     private var entries = FIFOQueue<Entry>()
     private var nextID: UInt64 = 1
+    /// Frames taken into the active sender's batch, not yet settled.
+    private var inBatch: Set<UInt64> = []
+    /// Frames of ``inBatch`` whose sender gave up (timeout, cancellation) while the batch held them: if the batch
+    /// puts such a frame back before its first byte, it fails with this error instead of waiting again.
+    private var abandoned: [UInt64: any Error] = [:]
 
     /// Makes the caller active if nobody is.
     /// - Returns: whether the caller is now active.
@@ -53,8 +58,12 @@ struct SendQueue {
     }
 
     /// Removes a frame that gave up waiting (timeout, cancellation); a frame with bytes in the pipe never does.
-    mutating func remove(id: UInt64) -> Entry? {
-        entries.remove { $0.id == id && $0.written == 0 }
+    /// A frame that a batch holds is marked instead, so that the batch fails it if it puts it back unwritten.
+    /// - Returns: the entry to resume with `error`, or `nil` if it is not queued (written, or in a batch).
+    mutating func giveUp(id: UInt64, with error: any Error) -> Entry? {
+        if let entry = entries.remove(where: { $0.id == id && $0.written == 0 }) { return entry }
+        if inBatch.contains(id), abandoned[id] == nil { abandoned[id] = error }
+        return nil
     }
 
     /// Takes the small frames at the front, for the active sender to write with its own.
@@ -69,13 +78,33 @@ struct SendQueue {
             }
             total += size
             batch.append(next)
+            inBatch.insert(next.id)
         }
         return batch
     }
 
-    /// Puts frames of an unfinished batch back in front, in their order.
-    mutating func putBack(_ unwritten: [Entry]) {
-        entries.prepend(contentsOf: unwritten)
+    /// Ends a batch: its frames are no longer held. Frames to put back go to the front of the queue in their order,
+    /// except those whose sender gave up meanwhile with nothing written.
+    /// - Parameters:
+    ///   - batch: every frame the batch took.
+    ///   - unwritten: the frames not completely written, to wait for the next sender.
+    /// - Returns: the frames to fail, each with its sender's error.
+    mutating func settle(_ batch: [Entry], puttingBack unwritten: [Entry]) -> [(Entry, any Error)] {
+        var failed: [(Entry, any Error)] = []
+        var kept: [Entry] = []
+        for entry in unwritten {
+            if entry.written == 0, let error = abandoned[entry.id] {
+                failed.append((entry, error))
+            } else {
+                kept.append(entry)
+            }
+        }
+        for entry in batch {
+            inBatch.remove(entry.id)
+            abandoned.removeValue(forKey: entry.id)
+        }
+        entries.prepend(contentsOf: kept)
+        return failed
     }
 
     /// The next frame to lead, or `nil` (and the writer becomes idle) when none waits.

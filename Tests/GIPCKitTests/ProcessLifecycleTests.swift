@@ -139,8 +139,8 @@ extension ProcessTests {
         @Test func pollingMonitorWithoutPidfd() async throws {
             for (script, expected) in [("sleep 0.1; exit 5", ExitStatus.exited(5)), ("sleep 30", .signaled(SIGTERM))] {
                 let pid = try spawnDirectly(["/bin/sh", "-c", script])
-                let child = ChildProcess(
-                    pid: pid, name: "polled", isDaemon: false, monitor: ProcessMonitor.start(pid: pid, pidfd: nil))
+                let monitor = ProcessMonitor.start(pid: pid, pidfd: nil, reactor: try Reactor.running())
+                let child = ChildProcess(pid: pid, name: "polled", isDaemon: false, monitor: monitor)
                 #expect(try await child.join(timeout: .milliseconds(20)) == nil)
                 if expected == .signaled(SIGTERM) { try child.terminate() }
                 #expect(try await child.join() == expected)

@@ -42,8 +42,20 @@ public final class ChildProcess: Sendable, CustomStringConvertible {
     ///   `errno` say where). Nothing is left behind on failure: no descriptor, no child.
     static func spawn(_ request: SpawnRequest) async throws(GIPCError) -> ChildProcess {
         try request.validate()
-        let launched = try await Spawner.shared.run { ProcessLauncher.launch(request) }.get()
-        let monitor = ProcessMonitor.start(pid: launched.pid, pidfd: launched.pidfd)
+        // Both run on first use and can fail when the process is out of descriptors or threads; nothing has
+        // started then.
+        let reactor: Reactor
+        let spawner: Spawner
+        do {
+            reactor = try Reactor.running()
+            spawner = try Spawner.running()
+        } catch {
+            throw GIPCError(
+                .spawnFailed, "cannot start a child: \(error.message)", syscall: error.syscall, errno: error.errno,
+                transportError: error)
+        }
+        let launched = try await spawner.run { ProcessLauncher.launch(request) }.get()
+        let monitor = ProcessMonitor.start(pid: launched.pid, pidfd: launched.pidfd, reactor: reactor)
         return ChildProcess(pid: launched.pid, name: request.name, isDaemon: request.daemon, monitor: monitor)
     }
 

@@ -53,20 +53,23 @@ final class ProcessMonitor: Sendable {
     /// The child's process ID.
     let pid: Int32
     private let state: Mutex<State>
+    /// Watches the pidfd and runs the timers of joins and of polling.
+    private let reactor: Reactor
 
-    private init(pid: Int32, pidfd: Int32?) {
+    private init(pid: Int32, pidfd: Int32?, reactor: Reactor) {
         var source: ReadinessSource? = nil
         if let pidfd {
             // If the reactor refuses the pidfd, the monitor polls; the pidfd still makes signals safe.
-            source = try? Reactor.shared.register(fd: pidfd, events: .read)
+            source = try? reactor.register(fd: pidfd, events: .read)
         }
         self.pid = pid
+        self.reactor = reactor
         self.state = Mutex(State(pidfd: pidfd, source: source))
     }
 
     /// Starts watching a child this process started; takes ownership of `pidfd`.
-    static func start(pid: Int32, pidfd: Int32?) -> ProcessMonitor {
-        let monitor = ProcessMonitor(pid: pid, pidfd: pidfd)
+    static func start(pid: Int32, pidfd: Int32?, reactor: Reactor) -> ProcessMonitor {
+        let monitor = ProcessMonitor(pid: pid, pidfd: pidfd, reactor: reactor)
         Task.detached { await monitor.watch() }
         return monitor
     }
@@ -102,13 +105,13 @@ final class ProcessMonitor: Sendable {
                     return
                 }
                 guard let deadline else { return }
-                let timer = Reactor.shared.schedule(at: deadline) { self.finish(joiner: id, with: .success(nil)) }
+                let timer = reactor.schedule(at: deadline) { self.finish(joiner: id, with: .success(nil)) }
                 let stored = state.withLock { state -> Bool in
                     guard state.joiners[id] != nil else { return false }
                     state.joiners[id]?.timer = timer
                     return true
                 }
-                if !stored { Reactor.shared.cancelTimer(timer) }
+                if !stored { reactor.cancelTimer(timer) }
             }
         } onCancel: {
             self.finish(joiner: id, with: .failure(CancellationError()))
@@ -161,7 +164,7 @@ final class ProcessMonitor: Sendable {
         var delay = Duration.milliseconds(1)
         while !reap() {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                _ = Reactor.shared.schedule(at: .after(delay) ?? .now) { continuation.resume() }
+                _ = reactor.schedule(at: .after(delay) ?? .now) { continuation.resume() }
             }
             delay = min(delay * 2, .milliseconds(100))
         }
@@ -194,7 +197,7 @@ final class ProcessMonitor: Sendable {
             return true
         case .reaped(let completion):
             for joiner in completion.joiners {
-                if let timer = joiner.timer { Reactor.shared.cancelTimer(timer) }
+                if let timer = joiner.timer { reactor.cancelTimer(timer) }
                 joiner.continuation.resume(returning: completion.status)
             }
             completion.source?.invalidate()
@@ -205,7 +208,7 @@ final class ProcessMonitor: Sendable {
 
     private func finish(joiner id: UInt64, with result: Result<ExitStatus?, any Error>) {
         guard let joiner = state.withLock({ $0.joiners.removeValue(forKey: id) }) else { return }
-        if let timer = joiner.timer { Reactor.shared.cancelTimer(timer) }
+        if let timer = joiner.timer { reactor.cancelTimer(timer) }
         joiner.continuation.resume(with: result)
     }
 }

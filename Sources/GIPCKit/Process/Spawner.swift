@@ -1,4 +1,6 @@
 import CGIPCSystem
+import GIPCTransport
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -23,19 +25,32 @@ import CGIPCSystem
 final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock` held
     typealias Job = @Sendable () -> Void
 
+    /// The spawner of this process once its thread has started.
+    private static let instance = Mutex<Spawner?>(nil)
+
     /// The spawner of this process; its thread starts on first use.
-    static let shared = Spawner()
+    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` when the thread cannot start (a thread
+    ///   limit); the next call tries again.
+    static func running() throws(TransportError) -> Spawner {
+        try instance.withLock { (slot: inout Spawner?) throws(TransportError) -> Spawner in
+            if let spawner = slot { return spawner }
+            let spawner = Spawner()
+            try DedicatedThread.start(name: "gipc-spawner") { spawner.runLoop() }
+            slot = spawner
+            return spawner
+        }
+    }
 
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     private let jobsAvailable: UnsafeMutablePointer<pthread_cond_t>
     private var jobs: [Job] = []
 
     private init() {
+        // Default attributes: these calls cannot fail on Linux or Darwin.
         lock = .allocate(capacity: 1)
         jobsAvailable = .allocate(capacity: 1)
-        precondition(pthread_mutex_init(lock, nil) == 0, "GIPCKit: cannot create the spawner's lock")
-        precondition(pthread_cond_init(jobsAvailable, nil) == 0, "GIPCKit: cannot create the spawner's condition")
-        startThread()
+        pthread_mutex_init(lock, nil)
+        pthread_cond_init(jobsAvailable, nil)
     }
 
     /// Runs `body` on the spawner thread and returns its result. The calling task suspends; no thread blocks.
@@ -51,10 +66,6 @@ final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock
         jobs.append(job)
         pthread_cond_signal(jobsAvailable)
         pthread_mutex_unlock(lock)
-    }
-
-    private func startThread() {
-        DedicatedThread.start(name: "gipc-spawner") { self.runLoop() }
     }
 
     private func runLoop() -> Never {
