@@ -4,6 +4,9 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
+# Python packages the tests' peers need live in a virtual environment, never in the interpreter itself; the tests
+# run with it first on PATH, so their `python3` is the environment's.
+TEST_VENV := $(CURDIR)/.build/test-venv
 
 .PHONY: deps build test lint demo format clean
 
@@ -20,16 +23,20 @@ deps:
 	@command -v cc >/dev/null 2>&1 || { \
 		echo "installing gcc (the C peer test)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc; }
-	@$(PYTHON) -c 'import msgpack' 2>/dev/null || { \
-		echo "installing python msgpack"; \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check 'msgpack>=1.0,<2'; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
+		echo "installing python3-venv"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }
+	@[ -x $(TEST_VENV)/bin/python3 ] || $(PYTHON) -m venv $(TEST_VENV)
+	@$(TEST_VENV)/bin/python3 -c 'import msgpack' 2>/dev/null || { \
+		echo "installing python msgpack into $(TEST_VENV)"; \
+		$(TEST_VENV)/bin/python3 -m pip install --quiet --disable-pip-version-check 'msgpack>=1.0,<2'; }
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
 test: deps lint
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	$(SWIFT) test --skip-build
+	PATH="$(TEST_VENV)/bin:$$PATH" $(SWIFT) test --skip-build
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

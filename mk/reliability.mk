@@ -46,18 +46,18 @@ eintr:
 # the 120 s limit.
 SANITIZER_TEST_ARGS ?= --skip injectedEINTR
 TSAN_SCRATCH ?= .build/tsan
-tsan:
+tsan: deps
 	@mkdir -p $(TSAN_SCRATCH)
 	clang -shared -fPIC -O1 -o $(TSAN_SCRATCH)/libmutex_tsan_shim.so scripts/tsan/mutex_tsan_shim.c
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SWIFT_FLAGS)
-	LD_PRELOAD=$(abspath $(TSAN_SCRATCH))/libmutex_tsan_shim.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
+	PATH="$(TEST_VENV)/bin:$$PATH" LD_PRELOAD=$(abspath $(TSAN_SCRATCH))/libmutex_tsan_shim.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
 		$(SWIFT) test --skip-build --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SANITIZER_TEST_ARGS) $(TEST_ARGS)
 
 # AddressSanitizer over the whole suite, LeakSanitizer on, with suppressions only for leaks of the test frameworks
 # and the runtime (scripts/asan/lsan.supp says what each line is for).
 ASAN_SCRATCH ?= .build/asan
-asan:
+asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SWIFT_FLAGS)
-	LSAN_OPTIONS="suppressions=$(abspath scripts/asan/lsan.supp) print_suppressions=1 $(LSAN_OPTIONS)" \
+	PATH="$(TEST_VENV)/bin:$$PATH" LSAN_OPTIONS="suppressions=$(abspath scripts/asan/lsan.supp) print_suppressions=1 $(LSAN_OPTIONS)" \
 	ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SANITIZER_TEST_ARGS) $(TEST_ARGS)

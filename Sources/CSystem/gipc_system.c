@@ -2,6 +2,8 @@
 #include "gipc_system.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -49,6 +51,38 @@ int gipc_pipe(int fds[2], int nonblocking) {
     }
     return 0;
 #endif
+}
+
+/// A temporary file in the system's temporary folder, unlinked at once.
+static int gipc_unlinked_temporary_file(void) {
+    const char *folder = getenv("TMPDIR");
+    if (folder == NULL || folder[0] == 0) folder = "/tmp";
+    char path[1024];
+    int length = snprintf(path, sizeof path, "%s/gipc-XXXXXX", folder);
+    if (length < 0 || (size_t)length >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    if (gipc_set_cloexec(fd, 1) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int gipc_anonymous_file(const char *name) {
+#if defined(__linux__) && defined(SYS_memfd_create)
+    int fd = (int)syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */);
+    if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
+#else
+    (void)name;
+#endif
+    return gipc_unlinked_temporary_file();
 }
 
 int gipc_set_pipe_size(int fd, int size) {

@@ -5,6 +5,10 @@ internal import Foundation
 /// Options, the same at both ends: keys sorted (`.sortedKeys`, so equal values give equal bytes), slashes not
 /// escaped, `Date` as seconds since 1970 (a number), `Data` as base64, non-finite floats refused.
 ///
+/// A `Date` comes back within half a microsecond, not bit for bit: Foundation keeps dates as seconds since 2001 in a
+/// `Double`, and moving that to seconds since 1970 and back rounds twice (at most 4.8e-7 s for dates before 2106).
+/// Use the plist codec for exact dates, or carry the `Double` of `timeIntervalSinceReferenceDate` yourself.
+///
 /// Before Foundation sees a payload, one pass without recursion checks that it is valid UTF-8, that arrays and
 /// objects nest no deeper than ``DecodeLimits/maxDepth``, and that nothing follows the top-level array or object.
 /// Foundation keeps the first value of a repeated key. See docs/CODECS.md.
@@ -13,6 +17,8 @@ public struct JSONCodec: MessageCodec {
     public var name: String { "json" }
     /// The limits applied when decoding. Foundation itself refuses nesting deeper than 512 in any case.
     public var limits: DecodeLimits
+    /// The limits that differ from the defaults (see ``MessageCodec/settings``).
+    public var settings: [String: String]? { limits.settings }
 
     /// Creates the codec.
     ///
@@ -43,14 +49,31 @@ public struct JSONCodec: MessageCodec {
     /// - Parameter value: The value to encode.
     /// - Returns: The payload.
     /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for NaN or infinity, a ``Value`` extension,
-    ///   or anything else Foundation refuses.
+    ///   or anything else Foundation refuses; ``CodecError/Code/depthLimitExceeded`` when Foundation's writer refuses
+    ///   the whole value, which it does for nesting deeper than ``maxEncodingDepth``.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         do {
             return [UInt8](try Self.makeEncoder().encode(value))
+        } catch EncodingError.invalidValue(_, let context)
+            where context.codingPath.isEmpty && context.debugDescription == Self.writerRefusal
+        {
+            throw CodecError(
+                .depthLimitExceeded,
+                "Foundation's JSON writer refused the value: it nests deeper than \(Self.maxEncodingDepth) levels, "
+                    + "the most Foundation writes (msgpack and plist carry up to DecodeLimits.maxDepth)",
+                codec: name)
         } catch {
             throw CodecError(encoding: error, codec: name)
         }
     }
+
+    /// The deepest nesting Foundation's `JSONEncoder` writes: 511 arrays and objects, one below the 512 its decoder
+    /// reads (its writer counts the top level twice). Deeper values fail to encode with
+    /// ``CodecError/Code/depthLimitExceeded``; see docs/CODECS.md.
+    public static let maxEncodingDepth = 511
+
+    /// What Foundation's JSON writer says, with an empty coding path, when it refuses a value as a whole.
+    private static let writerRefusal = "Unable to encode the given top-level value to JSON."
 
     /// Decodes a value of type `type` from JSON text.
     ///

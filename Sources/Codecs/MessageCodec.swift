@@ -22,6 +22,15 @@ public protocol MessageCodec: Sendable {
     /// The stable name both ends of a pipe agree on: `raw`, `json`, `plist`, `msgpack`, or a user codec's own.
     var name: String { get }
 
+    /// What distinguishes this instance from the codec that its ``name`` alone makes, as `name=value` pairs, so that
+    /// a child process given a handle can rebuild exactly this codec (GIPCKit carries them with the handle).
+    ///
+    /// The built-in codecs report their ``DecodeLimits`` that differ from the defaults (empty for a default codec).
+    /// Names and values may use letters, digits and `_ . + -` only. `nil` means the configuration cannot be
+    /// described: a handle with such a codec is refused for transfer rather than rebuilt differently in the child.
+    /// Default: empty (the codec registered under ``name`` is this codec).
+    var settings: [String: String]? { get }
+
     /// Encodes `value` into a new payload.
     ///
     /// - Parameter value: The value to encode.
@@ -56,6 +65,9 @@ public protocol MessageCodec: Sendable {
 }
 
 extension MessageCodec {
+    /// No settings: the codec that its name makes is this codec.
+    public var settings: [String: String]? { [:] }
+
     /// Encodes `value` and appends the payload to `buffer` (default: ``encode(_:)`` followed by an append).
     ///
     /// - Parameters:

@@ -18,6 +18,8 @@ public struct MessagePackCodec: MessageCodec {
     public var name: String { "msgpack" }
     /// The limits applied when decoding (and, for nesting, when encoding).
     public var limits: DecodeLimits
+    /// The limits that differ from the defaults (see ``MessageCodec/settings``).
+    public var settings: [String: String]? { limits.settings }
 
     /// Creates the codec.
     ///

@@ -17,6 +17,8 @@ public struct PropertyListCodec: MessageCodec {
     public var name: String { "plist" }
     /// The limits applied when decoding.
     public var limits: DecodeLimits
+    /// The limits that differ from the defaults (see ``MessageCodec/settings``).
+    public var settings: [String: String]? { limits.settings }
 
     /// Creates the codec.
     ///

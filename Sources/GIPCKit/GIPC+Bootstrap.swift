@@ -53,9 +53,7 @@ extension GIPC {
             guard let fdText = environment[argumentsDescriptorVariable], let fd = Int32(fdText) else {
                 throw GIPCError(.invalidArgument, "\(argumentsDescriptorVariable) is missing")
             }
-            let reader = try FrameReader(adopting: fd, maxFrameBytes: maxArgumentsBytes)
-            payload = try await reader.receive()
-            try? reader.close()
+            payload = try await EntryArguments.load(from: fd, maxBytes: maxArgumentsBytes)
         } catch {
             report("cannot read the arguments of entry '\(entryName)': \(error)")
             return bootstrapFailureStatus

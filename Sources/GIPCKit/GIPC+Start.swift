@@ -48,8 +48,11 @@ extension GIPC {
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/entryNotFound`` (this program hosts entries but not this one),
     ///   ``GIPCError/Code/transferred`` / ``GIPCError/Code/closed`` (a handle was given away or closed before:
     ///   nothing starts), ``GIPCError/Code/locked`` (a task is inside `get`/`put` on a handle),
-    ///   ``GIPCError/Code/invalidArgument`` (the arguments cannot be encoded), ``GIPCError/Code/spawnFailed``,
-    ///   ``GIPCError/Code/executableNotFound``. When starting fails, every handle stays usable here.
+    ///   ``GIPCError/Code/invalidArgument`` (the arguments cannot be encoded: ``GIPCError/underlying`` holds the
+    ///   error their `encode(to:)` threw), ``GIPCError/Code/spawnFailed`` (out of descriptors, processes or memory),
+    ///   ``GIPCError/Code/executableNotFound``; `CancellationError` if the calling task is already cancelled (nothing
+    ///   starts). When starting fails, every handle stays usable here. Once this returns, the child has all of its
+    ///   arguments: they are written before it starts, so this process may exit at once.
     public static func start<Entry: ChildEntry>(
         _ entry: Entry.Type,
         _ arguments: Entry.Arguments,
@@ -58,6 +61,7 @@ extension GIPC {
         host: String? = nil,
         environment: [String: String]? = nil
     ) async throws -> ChildProcess {
+        try Task.checkCancellation()
         let program = host ?? entryHost
         if host == nil, entryHostOverride.withLock({ $0 }) == nil,
             ProcessInfo.processInfo.environment[entryHostVariable] == nil,
@@ -74,31 +78,26 @@ extension GIPC {
             let encoder = JSONEncoder()
             encoder.userInfo[HandleTransfer.userInfoKey] = collector
             payload = Array(try encoder.encode(arguments))
-        } catch let error as GIPCError {
-            throw error
         } catch {
-            throw GIPCError(.invalidArgument, "cannot encode the arguments of '\(Entry.entryName)': \(error)")
+            throw GIPCError(
+                .invalidArgument, "cannot encode the arguments of '\(Entry.entryName)': \(error)", underlying: error)
         }
-
-        let channel: FramePipe
-        do { channel = try FramePipe(options: PipeOptions(maxFrameBytes: maxArgumentsBytes)) } catch {
-            throw GIPCError(error)
+        guard payload.count <= maxArgumentsBytes else {
+            throw GIPCError(
+                .invalidArgument,
+                "the arguments of '\(Entry.entryName)' encode to \(payload.count) bytes; the limit is "
+                    + "\(maxArgumentsBytes) (send large data through a pipe instead)")
         }
-        let ends = collector.collected + [TransferEnd(reader: channel.reader, codec: "raw")]
+        // Written in full before the child starts: the child gets its arguments whatever this process does next.
+        let argumentsFile = try EntryArguments.store(payload)
+        defer { close(argumentsFile) }
+        let ends = collector.collected
         var variables = environment ?? ProcessInfo.processInfo.environment
         variables[entryVariable] = Entry.entryName
-        variables[argumentsDescriptorVariable] = String(3 + collector.collected.count)
-        let process = try await spawn(
-            program: program, arguments: [], environment: variables, ends: ends,
-            describedEnds: collector.collected.count, name: name ?? Entry.entryName, daemon: daemon)
-        // The child reads its arguments first thing; a detached task keeps a large payload from holding up the
-        // caller, and ends with EPIPE if the child dies before reading.
-        let writer = channel.writer
-        Task {
-            try? await writer.send(payload)
-            try? writer.close()
-        }
-        return process
+        variables[argumentsDescriptorVariable] = String(3 + ends.count)
+        return try await spawn(
+            program: program, arguments: [], environment: variables, ends: ends, extraDescriptors: [argumentsFile],
+            name: name ?? Entry.entryName, daemon: daemon)
     }
 
     /// Starts any program with pipe handles: a Python, Erlang or C peer, or a Swift program of your own.
@@ -124,20 +123,21 @@ extension GIPC {
         name: String? = nil,
         daemon: Bool = false
     ) async throws -> ChildProcess {
+        try Task.checkCancellation()
         let collector = HandleTransfer.Collector()
         for handle in handles { _ = try collector.add(handle) }
         let ends = collector.collected
         return try await spawn(
             program: executable, arguments: arguments,
-            environment: environment ?? ProcessInfo.processInfo.environment, ends: ends, describedEnds: ends.count,
+            environment: environment ?? ProcessInfo.processInfo.environment, ends: ends, extraDescriptors: [],
             name: name ?? executable, daemon: daemon)
     }
 
-    /// Takes every end out of service, starts the child with their descriptors at 3, 4, …, then closes them here
-    /// (or, if starting failed, puts them back in service).
+    /// Takes every end out of service, starts the child with their descriptors at 3, 4, … (then
+    /// `extraDescriptors`, undescribed), then closes them here (or, if starting failed, puts them back in service).
     private static func spawn(
         program: String, arguments: [String], environment: [String: String], ends: [TransferEnd],
-        describedEnds: Int, name: String, daemon: Bool
+        extraDescriptors: [Int32], name: String, daemon: Bool
     ) async throws -> ChildProcess {
         var descriptors: [Int32] = []
         var begun: [TransferEnd] = []
@@ -160,12 +160,11 @@ extension GIPC {
             throw GIPCError(error)
         }
         var variables = environment
-        let descriptions = ends.prefix(describedEnds).enumerated().map { index, end in
-            end.description(childFD: Int32(3 + index))
-        }
+        let descriptions = ends.enumerated().map { index, end in end.description(childFD: Int32(3 + index)) }
         variables[HandleDescription.environmentVariable] = HandleDescription.formatList(descriptions)
         let request = SpawnRequest(
-            executable: program, arguments: arguments, environment: variables, descriptors: descriptors,
+            executable: program, arguments: arguments, environment: variables,
+            descriptors: descriptors + extraDescriptors,
             daemon: daemon, name: name)
         let process: ChildProcess
         do {

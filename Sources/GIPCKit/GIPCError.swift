@@ -68,6 +68,9 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
     public let transportError: TransportError?
     /// The codec's error, for ``Code/codecFailure``.
     public let codecError: CodecError?
+    /// Any other error this one wraps: for ``Code/invalidArgument`` from `start`, what the arguments' own
+    /// `encode(to:)` threw.
+    public let underlying: (any Error)?
 
     /// Creates an error. Library code uses the helpers below; this is public for tests and extensions.
     public init(
@@ -77,7 +80,8 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         errno: Int32? = nil,
         pid: Int32? = nil,
         transportError: TransportError? = nil,
-        codecError: CodecError? = nil
+        codecError: CodecError? = nil,
+        underlying: (any Error)? = nil
     ) {
         self.code = code
         self.message = message
@@ -86,6 +90,7 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         self.pid = pid
         self.transportError = transportError
         self.codecError = codecError
+        self.underlying = underlying
     }
 
     public var description: String {

@@ -19,6 +19,7 @@ enum HandleTransfer {
             try ends.withLock { ends in
                 var indexes: [Int] = []
                 for end in handle.transferEnds {
+                    _ = try end.transferSettings()
                     if ends.contains(where: { $0.identity == end.identity }) {
                         throw GIPCError(.invalidArgument, "the same handle is given twice")
                     }
@@ -103,12 +104,13 @@ enum HandleTransfer {
     }
 
     static func codec(for description: HandleDescription) throws -> any MessageCodec {
-        guard let codec = CodecRegistry.codec(named: description.codec) else {
+        do {
+            return try CodecRegistry.codec(named: description.codec, settings: description.settings)
+        } catch {
             throw GIPCError(
-                .invalidArgument,
-                "inherited handle at fd \(description.fd) uses codec '\(description.codec)', which is not registered")
+                .invalidArgument, "inherited handle at fd \(description.fd): \(error.message)",
+                codecError: error.codecError)
         }
-        return codec
     }
 }
 

@@ -17,16 +17,34 @@ public struct TransferEnd: Sendable {
     }
 
     let frames: Frames
-    let codec: String
+    let codec: any MessageCodec
 
-    init(reader: FrameReader, codec: String) {
+    init(reader: FrameReader, codec: any MessageCodec) {
         self.frames = .reader(reader)
         self.codec = codec
     }
 
-    init(writer: FrameWriter, codec: String) {
+    init(writer: FrameWriter, codec: any MessageCodec) {
         self.frames = .writer(writer)
         self.codec = codec
+    }
+
+    /// The codec's settings, checked to fit in `GIPC_HANDLES`.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` when the codec cannot describe its configuration.
+    func transferSettings() throws(GIPCError) -> [String: String] {
+        guard let settings = codec.settings else {
+            throw GIPCError(
+                .invalidArgument,
+                "codec '\(codec.name)' cannot describe its configuration (its settings are nil), so a child could not "
+                    + "rebuild it; give the child a handle with a codec that can")
+        }
+        for (name, value) in settings
+        where !HandleDescription.isSettingText(name) || !HandleDescription.isSettingText(value) {
+            throw GIPCError(
+                .invalidArgument,
+                "codec '\(codec.name)' setting \(name)=\(value) uses characters other than letters, digits and _ . + -")
+        }
+        return settings
     }
 
     /// The identity of the underlying pipe end (to catch the same handle listed twice).
@@ -41,8 +59,10 @@ public struct TransferEnd: Sendable {
     func description(childFD fd: Int32) -> HandleDescription {
         switch frames {
         case .reader(let reader):
-            HandleDescription(fd: fd, direction: .read, codec: codec, maxFrameBytes: reader.maxFrameBytes)
-        case .writer: HandleDescription(fd: fd, direction: .write, codec: codec)
+            HandleDescription(
+                fd: fd, direction: .read, codec: codec.name, maxFrameBytes: reader.maxFrameBytes,
+                settings: codec.settings ?? [:])
+        case .writer: HandleDescription(fd: fd, direction: .write, codec: codec.name, settings: codec.settings ?? [:])
         }
     }
 
@@ -69,11 +89,11 @@ public struct TransferEnd: Sendable {
 }
 
 extension PipeReader: TransferableHandle {
-    public var transferEnds: [TransferEnd] { [TransferEnd(reader: frames, codec: codec.name)] }
+    public var transferEnds: [TransferEnd] { [TransferEnd(reader: frames, codec: codec)] }
 }
 
 extension PipeWriter: TransferableHandle {
-    public var transferEnds: [TransferEnd] { [TransferEnd(writer: frames, codec: codec.name)] }
+    public var transferEnds: [TransferEnd] { [TransferEnd(writer: frames, codec: codec)] }
 }
 
 extension DuplexPipe: TransferableHandle {

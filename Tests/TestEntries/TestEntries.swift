@@ -12,7 +12,7 @@ public enum TestEntries {
     public static let all: [any ChildEntry.Type] = [
         Echo.self, ExitWith.self, DescriptorLister.self, Forwarder.self, NestedStarter.self, SignalReport.self,
         BigWriter.self, DaemonParent.self, Sleeper.self, DuplexEcho.self, EarlyExit.self, ReadOne.self,
-        SendThenExit.self,
+        SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
     ]
 }
 

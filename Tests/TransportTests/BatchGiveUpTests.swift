@@ -19,7 +19,9 @@ struct BatchGiveUpTests {
         var description: String { self == .cancellation ? "cancellation" : "timeout" }
     }
 
-    @Test("L waits for room; A takes B and C into its batch; C gives up; A finishes, B and C go back", arguments: GiveUp.allCases)
+    @Test(
+        "L waits for room; A takes B and C into its batch; C gives up; A finishes, B and C go back",
+        arguments: GiveUp.allCases)
     func frameGivenUpInsideBatch(giveUp: GiveUp) async throws {
         // With no pipe-size control (macOS) the scenario cannot be arranged.
         let pipe = try FramePipe(options: PipeOptions(pipeBufferBytes: 4096))
@@ -52,7 +54,8 @@ struct BatchGiveUpTests {
         let outcome = await watcher.outcome(within: .seconds(2))
         switch (giveUp, outcome) {
         case (.cancellation, .cancelled?), (.timeout, .timedOut?): break
-        default: Issue.record("C: expected the \(giveUp) to end the send within 2 s, got \(String(describing: outcome))")
+        default:
+            Issue.record("C: expected the \(giveUp) to end the send within 2 s, got \(String(describing: outcome))")
         }
         #expect(ContinuousClock.now - gaveUpAt < .seconds(3))
 

@@ -14,6 +14,10 @@ int gipc_set_nonblocking(int fd, int nonblocking);
 /// Sets FD_CLOEXEC on (nonzero) or off (zero). Returns 0 or -1 with errno.
 int gipc_set_cloexec(int fd, int cloexec);
 
+/// Creates an anonymous file (memfd on Linux; an unlinked temporary file where memfd is missing or refused),
+/// close-on-exec, readable and writable. Returns its fd or -1 with errno.
+int gipc_anonymous_file(const char *name);
+
 /// Raises a pipe's buffer (F_SETPIPE_SZ). Returns the new size, or -1 with errno; -1/ENOSYS where unsupported.
 int gipc_set_pipe_size(int fd, int size);
 
