@@ -103,8 +103,7 @@ extension FrameWriter {
         var unwritten: [SendQueue.Entry] = []
         for (index, entry) in batch.enumerated() {
             if ends[index] <= written {
-                if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
-                entry.continuation.resume(returning: .written)
+                entry.waiter.resume(with: .success(.written))
                 continue
             }
             switch rest {
@@ -114,17 +113,13 @@ extension FrameWriter {
                 entry.written = max(0, written - start)
                 unwritten.append(entry)
             case .fail(let error)?:
-                if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
-                entry.continuation.resume(throwing: error)
+                entry.waiter.resume(with: .failure(error))
             case nil:
                 preconditionFailure("a finished batch has unwritten frames")
             }
         }
         let failed = queue.withLock { $0.settle(batch, puttingBack: unwritten) }
-        for (entry, error) in failed {
-            if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
-            entry.continuation.resume(throwing: error)
-        }
+        for (entry, error) in failed { entry.waiter.resume(with: .failure(error)) }
     }
 
     /// Appends a small frame (short header) to a batch.

@@ -129,52 +129,30 @@ public final class FrameWriter: Sendable {
     /// Waits behind the active sender until this frame was written in a batch or it is this task's turn.
     private func waitForTurn(_ payload: [UInt8], deadline: Deadline?) async throws -> SendQueue.Outcome {
         let fd = end.fd
-        let id = queue.withLock { $0.makeID() }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation {
-                (continuation: CheckedContinuation<SendQueue.Outcome, any Error>) in
-                var timer: UInt64? = nil
-                if let deadline {
-                    timer = end.source.reactor.schedule(at: deadline) {
-                        // A strong reference: every path that ends the wait cancels the timer, which releases it.
-                        self.giveUp(id, with: Self.queueTimeout(fd: fd))
-                    }
-                }
-                let immediate = queue.withLock { queue -> Result<SendQueue.Outcome, any Error>? in
+        return try await Waiter<SendQueue.Outcome>.wait(
+            deadline: deadline, timers: end.source.reactor, timeout: { .failure(Self.queueTimeout(fd: fd)) },
+            enqueue: { waiter in
+                queue.withLock { queue in
                     if queue.activateIfIdle() { return .success(.lead(alreadyWritten: 0)) }
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if let deadline, deadline.hasPassed { return .failure(Self.queueTimeout(fd: fd)) }
-                    queue.append(
-                        SendQueue.Entry(
-                            id: id, payload: payload, written: 0, timer: timer, continuation: continuation))
+                    queue.append(SendQueue.Entry(waiter: waiter, payload: payload, written: 0))
                     return nil
                 }
-                if let immediate {
-                    if let timer { end.source.reactor.cancelTimer(timer) }
-                    continuation.resume(with: immediate)
-                }
-            }
-        } onCancel: {
-            self.giveUp(id, with: CancellationError())
-        }
+            },
+            withdraw: { waiter, outcome in
+                // A frame that a batch holds is not withdrawn, only marked: see SendQueue.giveUp(id:with:).
+                guard case .failure(let error) = outcome else { return false }
+                return self.queue.withLock { $0.giveUp(id: waiter.id, with: error) } != nil
+            })
     }
 
-    private static func queueTimeout(fd: Int32) -> TransportError {
+    static func queueTimeout(fd: Int32) -> TransportError {
         TransportError.timedOut(fd: fd, "the frame was not sent within the timeout (other tasks were sending)")
-    }
-
-    /// A queued frame's timeout or cancellation: it leaves the queue unless a batch already took it.
-    private func giveUp(_ id: UInt64, with error: any Error) {
-        guard let entry = queue.withLock({ $0.giveUp(id: id, with: error) }) else { return }
-        if let timer = entry.timer { end.source.reactor.cancelTimer(timer) }
-        entry.continuation.resume(throwing: error)
     }
 
     /// Makes the next queued sender active, or the writer idle.
     private func handOff() {
         guard let next = queue.withLock({ $0.handOff() }) else { return }
-        if let timer = next.timer { end.source.reactor.cancelTimer(timer) }
-        next.continuation.resume(returning: .lead(alreadyWritten: next.written))
+        next.waiter.resume(with: .success(.lead(alreadyWritten: next.written)))
     }
 
     /// Becomes active for `close` or a transfer, which must not overlap a send.

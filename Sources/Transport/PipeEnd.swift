@@ -37,7 +37,7 @@ final class PipeEnd: Sendable {
         if gipc_set_cloexec(fd, 1) != 0 { throw TransportError.system("fcntl(FD_CLOEXEC)", errno: errno, fd: fd) }
         self.fd = fd
         let reactor = try Reactor.running()
-        self.lock = FIFOLock(reactor: reactor)
+        self.lock = FIFOLock(timers: reactor)
         self.source = try reactor.register(fd: fd, events: events)
     }
 

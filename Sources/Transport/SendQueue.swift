@@ -17,12 +17,13 @@ struct SendQueue {
 
     /// A frame waiting for its turn.
     struct Entry {
-        var id: UInt64
+        /// Its sender, suspended until the frame is written in a batch or it is its turn.
+        var waiter: Waiter<Outcome>
         var payload: [UInt8]
         /// Bytes of this frame already in the pipe. Nonzero only for the first entry, right before it leads.
         var written: Int
-        var timer: UInt64?
-        var continuation: CheckedContinuation<Outcome, any Error>
+
+        var id: UInt64 { waiter.id }
     }
 
     /// Frames up to this size are batched; a larger frame is written by its own sender.
@@ -33,7 +34,6 @@ struct SendQueue {
 
     private(set) var active = false
     private var entries = FIFOQueue<Entry>()
-    private var nextID: UInt64 = 1
     /// Frames taken into the active sender's batch, not yet settled.
     private var inBatch: Set<UInt64> = []
     /// Frames of ``inBatch`` whose sender gave up (timeout, cancellation) while the batch held them: if the batch
@@ -46,11 +46,6 @@ struct SendQueue {
         if active { return false }
         active = true
         return true
-    }
-
-    mutating func makeID() -> UInt64 {
-        defer { nextID += 1 }
-        return nextID
     }
 
     mutating func append(_ entry: Entry) {

@@ -22,24 +22,19 @@ import Synchronization
 /// - If other code reaps the child first (`waitpid(-1)`, or SIGCHLD set to SIG_IGN), its status is lost; the
 ///   monitor then reports `.exited(0)`, as CPython's `subprocess` does in the same situation.
 final class ProcessMonitor: Sendable {
-    private struct Joiner {
-        var continuation: CheckedContinuation<ExitStatus?, any Error>
-        var timer: UInt64?
-    }
-
     private struct State {
         var status: ExitStatus? = nil
         /// Open until the child is reaped.
         var pidfd: Int32?
         var source: ReadinessSource?
-        var joiners: [UInt64: Joiner] = [:]
-        var nextJoinerID: UInt64 = 1
+        /// Tasks waiting for the exit, by ``Waiter/id``.
+        var joiners: [UInt64: Waiter<ExitStatus?>] = [:]
     }
 
     /// What reaping leaves to do once the lock is released.
     private struct Completion {
         var status: ExitStatus
-        var joiners: [Joiner]
+        var joiners: [Waiter<ExitStatus?>]
         var source: ReadinessSource?
         var pidfd: Int32?
     }
@@ -87,35 +82,18 @@ final class ProcessMonitor: Sendable {
     /// - Returns: the exit status, or `nil` when the deadline passed first.
     /// - Throws: `CancellationError` when the calling task is cancelled (the child is still reaped later).
     func wait(until deadline: Deadline?) async throws -> ExitStatus? {
-        let id = state.withLock { state -> UInt64 in
-            defer { state.nextJoinerID += 1 }
-            return state.nextJoinerID
-        }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExitStatus?, any Error>) in
-                let immediate = state.withLock { state -> Result<ExitStatus?, any Error>? in
+        try await Waiter<ExitStatus?>.wait(
+            deadline: deadline, timers: reactor, timeout: { .success(nil) },
+            enqueue: { waiter in
+                state.withLock { state in
                     if let status = state.status { return .success(status) }
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if let deadline, deadline.hasPassed { return .success(nil) }
-                    state.joiners[id] = Joiner(continuation: continuation, timer: nil)
+                    state.joiners[waiter.id] = waiter
                     return nil
                 }
-                if let immediate {
-                    continuation.resume(with: immediate)
-                    return
-                }
-                guard let deadline else { return }
-                let timer = reactor.schedule(at: deadline) { self.finish(joiner: id, with: .success(nil)) }
-                let stored = state.withLock { state -> Bool in
-                    guard state.joiners[id] != nil else { return false }
-                    state.joiners[id]?.timer = timer
-                    return true
-                }
-                if !stored { reactor.cancelTimer(timer) }
-            }
-        } onCancel: {
-            self.finish(joiner: id, with: .failure(CancellationError()))
-        }
+            },
+            withdraw: { waiter, _ in
+                self.state.withLock { $0.joiners.removeValue(forKey: waiter.id) } != nil
+            })
     }
 
     // MARK: signals
@@ -196,19 +174,10 @@ final class ProcessMonitor: Sendable {
         case .finished:
             return true
         case .reaped(let completion):
-            for joiner in completion.joiners {
-                if let timer = joiner.timer { reactor.cancelTimer(timer) }
-                joiner.continuation.resume(returning: completion.status)
-            }
+            for joiner in completion.joiners { joiner.resume(with: .success(completion.status)) }
             completion.source?.invalidate()
             if let pidfd = completion.pidfd { close(pidfd) }
             return true
         }
-    }
-
-    private func finish(joiner id: UInt64, with result: Result<ExitStatus?, any Error>) {
-        guard let joiner = state.withLock({ $0.joiners.removeValue(forKey: id) }) else { return }
-        if let timer = joiner.timer { reactor.cancelTimer(timer) }
-        joiner.continuation.resume(with: result)
     }
 }

@@ -68,7 +68,7 @@ package final class Reactor: Sendable {
         guard gipc_poller_add(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0) == 0 else {
             let code = errno
             closeAll()
-            throw Self.startFailure("poller add", "watching its wake-up descriptor", errno: code)
+            throw Self.startFailure(Self.addCall, "watching its wake-up descriptor", errno: code)
         }
         self.poller = poller
         self.wakeupRead = wakeupRead
@@ -81,12 +81,17 @@ package final class Reactor: Sendable {
         }
     }
 
+    // The system calls behind the C poller interface, for error messages.
     #if os(Linux)
         private static let pollerCall = "epoll_create1"
         private static let wakeupCall = "eventfd"
+        private static let addCall = "epoll_ctl(ADD)"
+        static let rearmCall = "epoll_ctl(MOD)"
     #else
         private static let pollerCall = "kqueue"
         private static let wakeupCall = "pipe"
+        private static let addCall = "kevent(EV_ADD)"
+        static let rearmCall = "kevent(EV_ENABLE)"
     #endif
 
     private static func startFailure(_ syscall: String, _ part: String, errno code: Int32) -> TransportError {
@@ -112,7 +117,7 @@ package final class Reactor: Sendable {
         if gipc_poller_add(poller, fd, events.rawValue, token) != 0 {
             let code = errno
             _ = state.withLock { $0.sources.removeValue(forKey: token) }
-            throw TransportError.system("epoll_ctl(ADD)", errno: code, fd: fd)
+            throw TransportError.system(Self.addCall, errno: code, fd: fd)
         }
         return source
     }
