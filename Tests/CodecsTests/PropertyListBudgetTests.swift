@@ -114,6 +114,17 @@ struct PropertyListBudgetTests {
             ], refSize: 1)
     }
 
+    @Test("a budget other than the default is a codec setting, so it travels with a handle")
+    func budgetSetting() throws {
+        #expect(PropertyListCodec().settings == [:])
+        let roomy = PropertyListCodec(limits: DecodeLimits(maxExpandedBytes: 256 << 20))
+        #expect(roomy.settings == ["maxExpandedBytes": "268435456"])
+        let rebuilt = try DecodeLimits(settings: ["maxExpandedBytes": "268435456"], codec: "plist")
+        #expect(rebuilt == roomy.limits)
+        #expect(try DecodeLimits(settings: ["maxExpandedBytes": "0"], codec: "plist").maxExpandedBytes == 0)
+        #expect(throws: CodecError.self) { try DecodeLimits(settings: ["maxExpandedBytes": "-1"], codec: "plist") }
+    }
+
     @Test("4 million shared values just under the default budget decode into Value at once; more are refused")
     func valueBombAtBudget() throws {
         let rows = (Self.budget - Self.perValue) / (Self.perValue * 1001)  // 4,190
