@@ -6,7 +6,7 @@ extension BinaryPropertyListValidator {
         var refCount: Int
         var keyCount: Int
         var next = 0
-        var units = 1
+        var units = DecodeLimits.bytesPerValue
         var height = 1
     }
 
@@ -14,21 +14,19 @@ extension BinaryPropertyListValidator {
     /// nesting and expansion (see the type's documentation).
     func walk(_ trailer: Trailer) throws(CodecError) {
         let count = trailer.objectCount
-        // 0: not seen; 1: on the current path; 2: done, with its units and height known.
+        // 0: not seen; 1: on the current path; 2: done, with its units (estimated decoded bytes, every reference
+        // counted each time it is used) and height known.
         var state = [UInt8](repeating: 0, count: count)
         var units = [Int](repeating: 0, count: count)
         var heights = [Int](repeating: 0, count: count)
-        let maxUnits = limits.maxDecodedUnits(inputCount: bytes.count)
+        let maxUnits = limits.maxExpandedSize(inputCount: bytes.count)
         var path: [Frame] = []
 
         func add(units childUnits: Int, height childHeight: Int) throws(CodecError) {
             guard let last = path.indices.last else { return }
             let (sum, overflow) = path[last].units.addingReportingOverflow(childUnits)
             guard !overflow, sum <= maxUnits else {
-                throw failure(
-                    .expansionLimitExceeded,
-                    "shared references expand to more than \(maxUnits) values and bytes "
-                        + "(limit \(limits.maxExpansionRatio)x the input)")
+                throw expansionFailure(limit: maxUnits)
             }
             path[last].units = sum
             path[last].height = max(path[last].height, childHeight + 1)
@@ -57,7 +55,7 @@ extension BinaryPropertyListValidator {
                 let width = parsed.marker >> 4 == 0x6 ? 2 : 1
                 let payload = parsed.marker >> 4 <= 0x3 ? 0 : parsed.count * width
                 state[object] = 2
-                units[object] = 1 + payload
+                units[object] = DecodeLimits.bytesPerValue + payload
                 try add(units: units[object], height: 0)
             }
         }
@@ -94,6 +92,17 @@ extension BinaryPropertyListValidator {
                 try visit(object)
             }
         }
+    }
+
+    /// The error for a payload whose expanded size passes `limit`, naming both limits and how to raise them.
+    private func expansionFailure(limit: Int) -> CodecError {
+        failure(
+            .expansionLimitExceeded,
+            "shared references expand this \(bytes.count)-byte payload to more than \(limit) bytes when decoded "
+                + "(\(DecodeLimits.bytesPerValue) per value plus string and data bytes, each reference counted every "
+                + "time it is used); the limit is the larger of DecodeLimits.maxExpandedBytes "
+                + "(\(limits.maxExpandedBytes)) and DecodeLimits.maxExpansionRatio (\(limits.maxExpansionRatio)) "
+                + "times the payload size: raise maxExpandedBytes in the codec's DecodeLimits to accept it")
     }
 
     /// A dictionary key's encoded form: string kind and payload bytes.

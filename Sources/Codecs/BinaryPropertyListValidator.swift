@@ -8,8 +8,9 @@
 ///   ASCII and UTF-16 strings have no lone surrogates;
 /// - no object contains itself (a cycle);
 /// - nesting, counted as every path through shared references, is within ``DecodeLimits/maxDepth``;
-/// - the fully expanded value (each reference counted every time it is used) stays within
-///   ``DecodeLimits/maxExpansionRatio`` times the input, in decoded units (one per value plus one per payload byte).
+/// - the fully expanded value (each reference counted every time it is used) stays within the larger of
+///   ``DecodeLimits/maxExpandedBytes`` and ``DecodeLimits/maxExpansionRatio`` times the input, in estimated decoded
+///   bytes (``DecodeLimits/bytesPerValue`` per value plus the bytes of each string and data payload).
 struct BinaryPropertyListValidator {
     let bytes: UnsafeRawBufferPointer
     let limits: DecodeLimits
@@ -40,9 +41,11 @@ struct BinaryPropertyListValidator {
         return value
     }
 
+    /// - Returns: The trailer, for ``value(_:)``.
     /// - Throws: `truncated`, `malformed`, `countExceedsInput`, `invalidUTF8`, `referenceCycle`,
     ///   `depthLimitExceeded`, `expansionLimitExceeded`.
-    func validate() throws(CodecError) {
+    @discardableResult
+    func validate() throws(CodecError) -> Trailer {
         let magic: [UInt8] = Array("bplist00".utf8)
         guard bytes.count >= 8 + 32 else {
             if bytes.elementsEqual(magic.prefix(bytes.count)) || bytes.starts(with: magic) {
@@ -55,6 +58,7 @@ struct BinaryPropertyListValidator {
         }
         let trailer = try readTrailer()
         try walk(trailer)
+        return trailer
     }
 
     private func readTrailer() throws(CodecError) -> Trailer {

@@ -26,8 +26,9 @@ public struct CodecError: Error, Sendable, CustomStringConvertible {
         public static let depthLimitExceeded = Code("depthLimitExceeded")
         /// A container declares more elements than the remaining bytes could possibly hold.
         public static let countExceedsInput = Code("countExceedsInput")
-        /// Decoding would produce more than ``DecodeLimits/maxExpansionRatio`` times the input size (shared
-        /// references in a property list).
+        /// Shared references in a property list expand the message beyond the larger of
+        /// ``DecodeLimits/maxExpandedBytes`` and ``DecodeLimits/maxExpansionRatio`` times the input size, in
+        /// estimated decoded bytes.
         public static let expansionLimitExceeded = Code("expansionLimitExceeded")
         /// An object refers to itself, directly or through its children (property lists).
         public static let referenceCycle = Code("referenceCycle")

@@ -6,6 +6,7 @@ extension DecodeLimits {
         let defaults = DecodeLimits.default
         if maxDepth != defaults.maxDepth { result["maxDepth"] = String(maxDepth) }
         if maxExpansionRatio != defaults.maxExpansionRatio { result["maxExpansionRatio"] = String(maxExpansionRatio) }
+        if maxExpandedBytes != defaults.maxExpandedBytes { result["maxExpandedBytes"] = String(maxExpandedBytes) }
         return result
     }
 
@@ -15,20 +16,24 @@ extension DecodeLimits {
     ///   - settings: `name=value` pairs as ``settings`` makes them.
     ///   - codec: The codec name, for error messages.
     /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for an unknown name or a value that is not a
-    ///   positive integer.
+    ///   positive integer (`maxExpandedBytes` may also be 0).
     public init(settings: [String: String], codec: String) throws(CodecError) {
         self.init()
         for (name, text) in settings.sorted(by: { $0.key < $1.key }) {
-            guard let value = Int(text), value >= 1 else {
-                throw CodecError(.invalidValue, "setting \(name)=\(text) is not a positive integer", codec: codec)
+            // A budget of 0 leaves the expansion ratio alone; every other limit is at least 1.
+            let minimum = name == "maxExpandedBytes" ? 0 : 1
+            guard let value = Int(text), value >= minimum else {
+                throw CodecError(.invalidValue, "setting \(name)=\(text) is not an integer >= \(minimum)", codec: codec)
             }
             switch name {
             case "maxDepth": maxDepth = value
             case "maxExpansionRatio": maxExpansionRatio = value
+            case "maxExpandedBytes": maxExpandedBytes = value
             default:
                 throw CodecError(
                     .invalidValue,
-                    "unknown setting '\(name)' (known: maxDepth, maxExpansionRatio); the peer may be newer",
+                    "unknown setting '\(name)' (known: maxDepth, maxExpansionRatio, maxExpandedBytes); the peer may "
+                        + "be newer",
                     codec: codec)
             }
         }

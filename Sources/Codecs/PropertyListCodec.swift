@@ -5,8 +5,10 @@ internal import Foundation
 ///
 /// Before Foundation sees a payload, ``BinaryPropertyListValidator`` checks all of it without recursion: header,
 /// trailer and offsets, object types, counts against the bytes present, string encodings, reference cycles, nesting
-/// (through shared references) and the fully expanded size. Only a payload that passes reaches Foundation, whose
-/// binary decoder on Linux would otherwise crash on cycles and expand shared references without bound.
+/// (through shared references) and the fully expanded size (see ``DecodeLimits``). Only a payload that passes reaches
+/// Foundation, whose binary decoder on Linux would otherwise crash on cycles and expand shared references without
+/// bound. A ``Value`` is read by the codec itself, with the result Foundation's decoder would give, once per object:
+/// shared references share the value read, and deep nesting costs nothing extra.
 ///
 /// Property lists have no null: a `nil` top level cannot be encoded, and absent optionals are left out of
 /// dictionaries. `Data` is a data object, `[UInt8]` an array of integers, `Date` a date object. A dictionary with a
@@ -79,7 +81,13 @@ public struct PropertyListCodec: MessageCodec {
     ///   ``CodecError/Code/valueOutOfRange``, ``CodecError/Code/keyNotFound`` or
     ///   ``CodecError/Code/valueNotFound``.
     public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
-        try BinaryPropertyListValidator(bytes: bytes, limits: limits).validate()
+        let validator = BinaryPropertyListValidator(bytes: bytes, limits: limits)
+        let trailer = try validator.validate()
+        if T.self == Value.self {
+            // Read here rather than through Foundation: the same value, in time and memory proportional to the
+            // payload's objects and references, whatever their depth and sharing (see docs/CODECS.md).
+            return try validator.value(trailer) as! T  // T is Value
+        }
         let data = Data(bytes)
         do {
             return try PropertyListDecoder().decode(type, from: data)

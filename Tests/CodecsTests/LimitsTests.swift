@@ -89,14 +89,19 @@ struct LimitsTests {
         #expect(depth == 256)
     }
 
-    @Test("shared references within the expansion ratio decode; beyond it they fail")
+    @Test("shared references within the expansion limits decode; beyond both the ratio and the budget they fail")
     func expansion() throws {
-        // 20 references to one 100-byte string: 20 * 101 units from about 200 bytes of input.
+        // 20 references to one 100-byte string: 16 + 20 * 116 = 2,336 estimated bytes from about 170 bytes of input.
         let shared = Value.array(Array(repeating: .string(String(repeating: "s", count: 100)), count: 20))
         let payload = try PropertyListCodec().encode(shared)
         #expect(try PropertyListCodec().decode(Value.self, from: payload) == shared)
-        let strict = PropertyListCodec(limits: DecodeLimits(maxExpansionRatio: 1))
+        // Beyond a ratio of 1, but within the default budget (maxExpandedBytes) that any payload may expand to.
+        let ratioOfOne = PropertyListCodec(limits: DecodeLimits(maxExpansionRatio: 1))
+        #expect(try ratioOfOne.decode(Value.self, from: payload) == shared)
+        let strict = PropertyListCodec(limits: DecodeLimits(maxExpansionRatio: 1, maxExpandedBytes: 2_000))
         let error = #expect(throws: CodecError.self) { try strict.decode(Value.self, from: payload) }
         #expect(error?.code == .expansionLimitExceeded)
+        let budget = PropertyListCodec(limits: DecodeLimits(maxExpansionRatio: 1, maxExpandedBytes: 2_336))
+        #expect(try budget.decode(Value.self, from: payload) == shared)
     }
 }
