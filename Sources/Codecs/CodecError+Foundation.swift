@@ -1,7 +1,11 @@
 extension CodecError {
     /// Translates a `DecodingError` (from Foundation's decoders or a type's own `init(from:)`); a `CodecError`
     /// passes through unchanged.
-    init(decoding error: any Error, codec: String) {
+    ///
+    /// `dataCorrupted` becomes ``Code/valueOutOfRange`` when it cannot be about syntax: when the payload was
+    /// validated completely before Foundation saw it (`syntaxChecked`, property lists), or when it names a coding
+    /// path (Foundation reports invalid syntax for the payload as a whole). Otherwise it is ``Code/malformed``.
+    init(decoding error: any Error, codec: String, syntaxChecked: Bool = false) {
         if let error = error as? CodecError {
             self = error
             return
@@ -23,7 +27,7 @@ extension CodecError {
             code = .keyNotFound
             context = found
         case .dataCorrupted(let found):
-            code = Self.looksLikeRange(found.debugDescription) ? .valueOutOfRange : .malformed
+            code = syntaxChecked || !found.codingPath.isEmpty ? .valueOutOfRange : .malformed
             context = found
         @unknown default:
             self.init(.malformed, "\(error)", codec: codec)
@@ -48,9 +52,5 @@ extension CodecError {
         self.init(
             .invalidValue, context.debugDescription, codec: codec, codingPath: Self.path(context.codingPath),
             underlying: context.underlyingError)
-    }
-
-    private static func looksLikeRange(_ text: String) -> Bool {
-        text.contains("does not fit") || text.contains("out of range") || text.contains("not representable")
     }
 }

@@ -92,7 +92,8 @@ public struct PropertyListCodec: MessageCodec {
         do {
             return try PropertyListDecoder().decode(type, from: data)
         } catch {
-            throw CodecError(decoding: error, codec: name)
+            // The validator has checked the whole payload: what Foundation refuses now is a value, not syntax.
+            throw CodecError(decoding: error, codec: name, syntaxChecked: true)
         }
     }
 }

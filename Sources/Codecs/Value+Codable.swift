@@ -26,7 +26,9 @@ extension Value: Codable {
     ///   ``extension(type:data:)`` or a map key of another kind outside MessagePack.
     public func encode(to encoder: any Encoder) throws {
         if let messagePack = encoder as? MessagePackEncoder {
-            try messagePack.write(self, depth: 0)
+            // Reached through a type's own encode(to:) forwarding to it: the encoder has counted that type as the
+            // container this value now writes, so the value sits one level above the encoder's depth.
+            try messagePack.write(self, depth: max(0, messagePack.depth - 1))
             return
         }
         switch self {

@@ -64,7 +64,7 @@ extension GIPC {
         try Task.checkCancellation()
         let program = host ?? entryHost
         if host == nil, entryHostOverride.withLock({ $0 }) == nil,
-            ProcessInfo.processInfo.environment[entryHostVariable] == nil,
+            ProcessInfo.processInfo.environment[entryHostVariable, default: ""].isEmpty,
             EntryRegistry.entry(named: Entry.entryName) == nil
         {
             throw GIPCError(

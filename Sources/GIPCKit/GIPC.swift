@@ -18,9 +18,9 @@ public enum GIPC {
         codec: any MessageCodec = .json,
         options: PipeOptions = PipeOptions()
     ) throws -> (reader: PipeReader<Message>, writer: PipeWriter<Message>) {
-        let frames: FramePipe
-        do { frames = try FramePipe(options: options) } catch { throw GIPCError(error) }
-        return (PipeReader(frames: frames.reader, codec: codec), PipeWriter(frames: frames.writer, codec: codec))
+        let pipe: FramePipe
+        do { pipe = try FramePipe(options: options) } catch { throw GIPCError(error) }
+        return (PipeReader(end: pipe.reader, codec: codec), PipeWriter(end: pipe.writer, codec: codec))
     }
 
     /// Runs `body` with a new pipe and closes both ends afterwards, whatever happens (gipc's
@@ -80,8 +80,8 @@ public enum GIPC {
     ) async throws -> Result {
         let (first, second) = try duplexPipe(sending: A.self, receiving: B.self, codec: codec, options: options)
         defer {
-            for end in [first.reader.frames, second.reader.frames] where end.isOpen { try? end.close() }
-            for end in [first.writer.frames, second.writer.frames] where end.isOpen { try? end.close() }
+            for end in [first.reader.end, second.reader.end] where end.isOpen { try? end.close() }
+            for end in [first.writer.end, second.writer.end] where end.isOpen { try? end.close() }
         }
         return try await body(first, second)
     }

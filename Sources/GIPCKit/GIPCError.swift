@@ -108,8 +108,8 @@ extension GIPCError {
     init(_ error: TransportError) {
         let code: Code
         switch error.code {
-        case .peerClosed where error.syscall != nil: code = .peerClosed  // EPIPE on write
-        case .peerClosed: code = .endOfStream
+        case .peerClosed: code = .peerClosed
+        case .endOfStream: code = .endOfStream
         case .truncatedFrame: code = .truncated
         case .frameTooLarge, .protocolViolation, .poisoned: code = .corruptStream
         case .timedOut: code = .timedOut
@@ -121,11 +121,15 @@ extension GIPCError {
         self.init(code, error.message, syscall: error.syscall, errno: error.errno, transportError: error)
     }
 
-    /// Wraps a codec error.
-    init(_ error: CodecError, encoding: Bool) {
+    /// Wraps what a codec threw: a ``CodecError`` as it is, any other error (from a user codec, or a type's own
+    /// `encode(to:)` / `init(from:)`) as a CodecError with that error as its ``CodecError/underlying``.
+    init(codecFailure error: any Error, codec: String, encoding: Bool) {
+        let codecError =
+            error as? CodecError
+            ?? CodecError(encoding ? .invalidValue : .malformed, "\(error)", codec: codec, underlying: error)
         self.init(
-            .codecFailure, "\(encoding ? "encoding" : "decoding") a message failed: \(error.message)",
-            codecError: error)
+            .codecFailure, "\(encoding ? "encoding" : "decoding") a message failed: \(codecError.message)",
+            codecError: codecError)
     }
 
     static func system(_ syscall: String, errno: Int32, pid: Int32? = nil) -> GIPCError {

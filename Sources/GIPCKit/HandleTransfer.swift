@@ -92,15 +92,29 @@ enum HandleTransfer {
     }
 
     /// A reader on an inherited descriptor.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a writing end.
     static func reader<Message>(_ description: HandleDescription) throws -> PipeReader<Message> {
-        try PipeReader(
+        try check(description, is: .read)
+        return try PipeReader(
             adopting: description.fd, codec: codec(for: description),
             maxFrameBytes: description.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes)
     }
 
     /// A writer on an inherited descriptor.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a reading end.
     static func writer<Message>(_ description: HandleDescription) throws -> PipeWriter<Message> {
-        try PipeWriter(adopting: description.fd, codec: codec(for: description))
+        try check(description, is: .write)
+        return try PipeWriter(adopting: description.fd, codec: codec(for: description))
+    }
+
+    private static func check(_ description: HandleDescription, is direction: HandleDescription.Direction) throws {
+        guard description.direction == direction else {
+            let wanted = direction == .read ? "reader" : "writer"
+            throw GIPCError(
+                .invalidArgument,
+                "inherited handle at fd \(description.fd) is described as '\(description.direction.rawValue)', "
+                    + "but the arguments ask for a \(wanted) there")
+        }
     }
 
     static func codec(for description: HandleDescription) throws -> any MessageCodec {
@@ -122,7 +136,7 @@ extension PipeReader: Codable {
     public convenience init(from decoder: any Decoder) throws {
         let inherited = try HandleTransfer.take(1, from: decoder, for: "reader")[0]
         let reader: PipeReader<Message> = try HandleTransfer.reader(inherited)
-        self.init(frames: reader.frames, codec: reader.codec)
+        self.init(end: reader.end, codec: reader.codec)
     }
 }
 
@@ -134,7 +148,7 @@ extension PipeWriter: Codable {
     public convenience init(from decoder: any Decoder) throws {
         let inherited = try HandleTransfer.take(1, from: decoder, for: "writer")[0]
         let writer: PipeWriter<Message> = try HandleTransfer.writer(inherited)
-        self.init(frames: writer.frames, codec: writer.codec)
+        self.init(end: writer.end, codec: writer.codec)
     }
 }
 

@@ -7,15 +7,15 @@
 /// A reader can be handed to a child process inside an entry's arguments (at any depth) or in the handle list of
 /// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``; it is then closed here.
 public final class PipeReader<Message: Decodable & Sendable>: Sendable {
-    let frames: FrameReader
+    let end: FrameReader
     /// The codec that decodes each frame.
     public let codec: any MessageCodec
     /// Whether messages are byte arrays taken as they arrive (the raw codec): the received payload is the message,
     /// without a copy.
     private let receivesBytesAsIs: Bool
 
-    init(frames: FrameReader, codec: any MessageCodec) {
-        self.frames = frames
+    init(end: FrameReader, codec: any MessageCodec) {
+        self.end = end
         self.codec = codec
         self.receivesBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
@@ -30,7 +30,7 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
         adopting fd: Int32, codec: any MessageCodec, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes
     ) throws {
         do {
-            self.init(frames: try FrameReader(adopting: fd, maxFrameBytes: maxFrameBytes), codec: codec)
+            self.init(end: try FrameReader(adopting: fd, maxFrameBytes: maxFrameBytes), codec: codec)
         } catch {
             throw GIPCError(error)
         }
@@ -44,12 +44,12 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     ///   ``GIPCError/Code/codecFailure``, ``GIPCError/Code/closed``, ``GIPCError/Code/transferred``;
     ///   `CancellationError` when the task is cancelled while waiting.
     public func get(timeout: Duration? = nil) async throws -> Message {
-        let payload = try await GIPCError.mapping { try await frames.receive(timeout: timeout) }
+        let payload = try await GIPCError.mapping { try await end.receive(timeout: timeout) }
         if receivesBytesAsIs { return unsafeBitCast(payload, to: Message.self) }
         do {
             return try codec.decode(Message.self, from: payload)
-        } catch let error as CodecError {
-            throw GIPCError(error, encoding: false)
+        } catch {
+            throw GIPCError(codecFailure: error, codec: codec.name, encoding: false)
         }
     }
 
@@ -57,15 +57,15 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/locked`` if another task is inside ``get(timeout:)``,
     ///   ``GIPCError/Code/closed`` if already closed, ``GIPCError/Code/transferred`` if handed to a child.
     public func close() throws {
-        do { try frames.close() } catch { throw GIPCError(error) }
+        do { try end.close() } catch { throw GIPCError(error) }
     }
 
     /// The descriptor number of this end (kept after it is closed or transferred, for messages).
-    public var fileDescriptor: Int32 { frames.fileDescriptor }
+    public var fileDescriptor: Int32 { end.fileDescriptor }
 
     /// Whether this process still owns the reader (not closed, not transferred).
-    public var isOpen: Bool { frames.isOpen }
+    public var isOpen: Bool { end.isOpen }
 
     /// The largest message this reader accepts, in bytes.
-    public var maxFrameBytes: Int { frames.maxFrameBytes }
+    public var maxFrameBytes: Int { end.maxFrameBytes }
 }

@@ -6,14 +6,14 @@
 ///
 /// Keep one writer per pipe across processes: messages larger than `PIPE_BUF` from two processes would interleave.
 public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
-    let frames: FrameWriter
+    let end: FrameWriter
     /// The codec that encodes each message.
     public let codec: any MessageCodec
     /// Whether messages are byte arrays sent as they are (the raw codec): no encoding, no copy.
     private let sendsBytesAsIs: Bool
 
-    init(frames: FrameWriter, codec: any MessageCodec) {
-        self.frames = frames
+    init(end: FrameWriter, codec: any MessageCodec) {
+        self.end = end
         self.codec = codec
         self.sendsBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
@@ -25,7 +25,7 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/systemError`` if the descriptor cannot be set up.
     public convenience init(adopting fd: Int32, codec: any MessageCodec) throws {
         do {
-            self.init(frames: try FrameWriter(adopting: fd), codec: codec)
+            self.init(end: try FrameWriter(adopting: fd), codec: codec)
         } catch {
             throw GIPCError(error)
         }
@@ -44,22 +44,22 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
         do {
             // The raw codec would copy the bytes into a new array; the frame can carry the caller's array itself.
             payload = sendsBytesAsIs ? unsafeBitCast(message, to: [UInt8].self) : try codec.encode(message)
-        } catch let error as CodecError {
-            throw GIPCError(error, encoding: true)
+        } catch {
+            throw GIPCError(codecFailure: error, codec: codec.name, encoding: true)
         }
-        try await GIPCError.mapping { try await frames.send(payload, timeout: timeout) }
+        try await GIPCError.mapping { try await end.send(payload, timeout: timeout) }
     }
 
     /// Closes the writer; the reader sees the end of the stream after the messages already sent.
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/locked`` if another task is inside ``put(_:timeout:)``,
     ///   ``GIPCError/Code/closed`` if already closed, ``GIPCError/Code/transferred`` if handed to a child.
     public func close() throws {
-        do { try frames.close() } catch { throw GIPCError(error) }
+        do { try end.close() } catch { throw GIPCError(error) }
     }
 
     /// The descriptor number of this end (kept after it is closed or transferred, for messages).
-    public var fileDescriptor: Int32 { frames.fileDescriptor }
+    public var fileDescriptor: Int32 { end.fileDescriptor }
 
     /// Whether this process still owns the writer (not closed, not transferred).
-    public var isOpen: Bool { frames.isOpen }
+    public var isOpen: Bool { end.isOpen }
 }

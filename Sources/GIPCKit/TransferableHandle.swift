@@ -11,21 +11,21 @@ public protocol TransferableHandle: Sendable {
 
 /// One pipe end of a ``TransferableHandle``, as the transfer machinery sees it.
 public struct TransferEnd: Sendable {
-    enum Frames: Sendable {
+    enum End: Sendable {
         case reader(FrameReader)
         case writer(FrameWriter)
     }
 
-    let frames: Frames
+    let end: End
     let codec: any MessageCodec
 
     init(reader: FrameReader, codec: any MessageCodec) {
-        self.frames = .reader(reader)
+        self.end = .reader(reader)
         self.codec = codec
     }
 
     init(writer: FrameWriter, codec: any MessageCodec) {
-        self.frames = .writer(writer)
+        self.end = .writer(writer)
         self.codec = codec
     }
 
@@ -49,7 +49,7 @@ public struct TransferEnd: Sendable {
 
     /// The identity of the underlying pipe end (to catch the same handle listed twice).
     var identity: ObjectIdentifier {
-        switch frames {
+        switch end {
         case .reader(let reader): ObjectIdentifier(reader)
         case .writer(let writer): ObjectIdentifier(writer)
         }
@@ -57,7 +57,7 @@ public struct TransferEnd: Sendable {
 
     /// The child's view of this end once it sits at `fd`.
     func description(childFD fd: Int32) -> HandleDescription {
-        switch frames {
+        switch end {
         case .reader(let reader):
             HandleDescription(
                 fd: fd, direction: .read, codec: codec.name, maxFrameBytes: reader.maxFrameBytes,
@@ -67,21 +67,21 @@ public struct TransferEnd: Sendable {
     }
 
     func beginTransfer() throws(TransportError) -> Int32 {
-        switch frames {
+        switch end {
         case .reader(let reader): try reader.beginTransfer()
         case .writer(let writer): try writer.beginTransfer()
         }
     }
 
     func completeTransfer() {
-        switch frames {
+        switch end {
         case .reader(let reader): reader.completeTransfer()
         case .writer(let writer): writer.completeTransfer()
         }
     }
 
     func abortTransfer() {
-        switch frames {
+        switch end {
         case .reader(let reader): reader.abortTransfer()
         case .writer(let writer): writer.abortTransfer()
         }
@@ -89,11 +89,11 @@ public struct TransferEnd: Sendable {
 }
 
 extension PipeReader: TransferableHandle {
-    public var transferEnds: [TransferEnd] { [TransferEnd(reader: frames, codec: codec)] }
+    public var transferEnds: [TransferEnd] { [TransferEnd(reader: end, codec: codec)] }
 }
 
 extension PipeWriter: TransferableHandle {
-    public var transferEnds: [TransferEnd] { [TransferEnd(writer: frames, codec: codec)] }
+    public var transferEnds: [TransferEnd] { [TransferEnd(writer: end, codec: codec)] }
 }
 
 extension DuplexPipe: TransferableHandle {

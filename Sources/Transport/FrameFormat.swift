@@ -13,6 +13,20 @@ public enum FrameFormat {
     /// The default per-reader limit on a frame's payload: 64 MiB.
     public static let defaultMaxFrameBytes = 64 << 20
 
+    /// The length of the header in front of a payload of `length` bytes: short up to `Int32.max`, large above.
+    public static func headerBytes(forPayloadLength length: Int) -> Int {
+        length > largestShortPayload ? largeHeaderBytes : shortHeaderBytes
+    }
+
+    /// Appends the short header for a payload of `length` bytes (at most ``largestShortPayload``) to `bytes`.
+    static func appendShortHeader(forPayloadLength length: Int, to bytes: inout [UInt8]) {
+        let value = UInt32(length)
+        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+        bytes.append(UInt8(truncatingIfNeeded: value))
+    }
+
     /// The header for a payload of `length` bytes.
     /// - Parameter length: the payload length; must not be negative.
     /// - Returns: 4 bytes, or 12 bytes for payloads longer than `Int32.max`.

@@ -4,7 +4,7 @@ extension FrameReader {
     /// ```swift
     /// for try await payload in reader.frames { handle(payload) }
     /// ```
-    /// Iteration throws every error of ``receive(timeout:)`` except ``TransportError/Code/peerClosed``, which ends it.
+    /// Iteration throws every error of ``receive(timeout:)`` except ``TransportError/Code/endOfStream``, which ends it.
     public var frames: Frames { Frames(reader: self) }
 
     /// An `AsyncSequence` of the payloads a ``FrameReader`` receives.
@@ -23,7 +23,7 @@ extension FrameReader {
                 guard !finished else { return nil }
                 do {
                     return try await reader.receive()
-                } catch let error as TransportError where error.code == .peerClosed {
+                } catch let error as TransportError where error.code == .endOfStream {
                     finished = true
                     return nil
                 }

@@ -49,7 +49,7 @@ public final class FrameReader: Sendable {
     /// - Parameter timeout: how long to wait in all, including behind other tasks' receives; `nil` waits forever.
     /// - Returns: the payload bytes.
     /// - Throws: ``TransportError`` with code
-    ///   ``TransportError/Code/peerClosed`` at a clean end of stream (the writer closed at a frame boundary),
+    ///   ``TransportError/Code/endOfStream`` at a clean end of stream (the writer closed at a frame boundary),
     ///   ``TransportError/Code/truncatedFrame`` if the stream ended inside a frame,
     ///   ``TransportError/Code/frameTooLarge`` / ``TransportError/Code/protocolViolation`` for a bad header,
     ///   ``TransportError/Code/poisoned`` after any of those two, ``TransportError/Code/timedOut``,
@@ -68,7 +68,7 @@ public final class FrameReader: Sendable {
         while true {
             try end.checkOpen()
             if let frame = try receiveAvailable() { return frame }
-            if let frame = try spinForFrame(deadline: deadline) { return frame }
+            if let frame = try await spinForFrame(deadline: deadline) { return frame }
             do {
                 try await end.source.wait(for: .read, deadline: deadline)
             } catch let error as TransportError where error.code == .timedOut {
@@ -84,14 +84,18 @@ public final class FrameReader: Sendable {
 
     /// Keeps reading for up to ``spinNanoseconds`` (and not past `deadline` or a cancellation): a reply that
     /// arrives within microseconds is then taken without the reactor's wake-up and the task's resumption.
-    private func spinForFrame(deadline: Deadline?) throws(TransportError) -> [UInt8]? {
+    ///
+    /// Between polls the task yields to the cooperative pool (`Task.yield()`), not just its thread to the kernel: on
+    /// a two-core machine two spinning receives would otherwise hold both pool threads, and the tasks that send the
+    /// frames they wait for could not run.
+    private func spinForFrame(deadline: Deadline?) async throws(TransportError) -> [UInt8]? {
         guard spinNanoseconds > 0 else { return nil }
         var stop = Deadline.now.nanoseconds &+ spinNanoseconds
         if let deadline { stop = min(stop, deadline.nanoseconds) }
         let fd = end.fd
         while !Task.isCancelled, Deadline.now.nanoseconds < stop {
             if Syscalls.isReadable(fd), let frame = try receiveAvailable() { return frame }
-            sched_yield()
+            await Task.yield()
         }
         return nil
     }
@@ -107,7 +111,7 @@ public final class FrameReader: Sendable {
                 if count > 0 { continue }
                 if count == 0 {
                     try decoder.finish()
-                    throw TransportError(.peerClosed, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
+                    throw TransportError(.endOfStream, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
                 }
                 let code = errno
                 if Syscalls.isWouldBlock(code) { return nil }

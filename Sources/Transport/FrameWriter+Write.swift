@@ -10,7 +10,7 @@ extension FrameWriter {
     /// Writes one frame, of which `alreadyWritten` bytes are in the pipe, waiting for room as needed.
     func writeFrame(_ payload: [UInt8], alreadyWritten: Int, deadline: Deadline?) async throws {
         let fd = fileDescriptor
-        let total = payload.count + (payload.count > FrameFormat.largestShortPayload ? 12 : 4)
+        let total = payload.count + FrameFormat.headerBytes(forPayloadLength: payload.count)
         var written = alreadyWritten
         while true {
             let result = payload.withUnsafeBytes { body in
@@ -43,7 +43,8 @@ extension FrameWriter {
     func writeBatch(_ payload: [UInt8], with batch: [SendQueue.Entry], deadline: Deadline?) async throws {
         let fd = fileDescriptor
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(batch.reduce(payload.count + 4) { $0 + $1.payload.count + 4 })
+        let header = FrameFormat.shortHeaderBytes
+        bytes.reserveCapacity(batch.reduce(payload.count + header) { $0 + $1.payload.count + header })
         Self.appendFrame(payload, to: &bytes)
         let ownEnd = bytes.count
         var ends: [Int] = []
@@ -82,7 +83,7 @@ extension FrameWriter {
                     throw failure
                 }
             }
-            let error = TransportError.system("writev", errno: code, fd: fd)
+            let error = TransportError.system("write", errno: code, fd: fd)
             if !ends.contains(written) && written != ownEnd && written > 0 { poison(error) }
             settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: .fail(error))
             if written >= ownEnd { return }
@@ -124,11 +125,7 @@ extension FrameWriter {
 
     /// Appends a small frame (short header) to a batch.
     private static func appendFrame(_ payload: [UInt8], to bytes: inout [UInt8]) {
-        let length = UInt32(payload.count)
-        bytes.append(UInt8(truncatingIfNeeded: length >> 24))
-        bytes.append(UInt8(truncatingIfNeeded: length >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: length >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: length))
+        FrameFormat.appendShortHeader(forPayloadLength: payload.count, to: &bytes)
         bytes += payload
     }
 

@@ -63,7 +63,7 @@ public final class FrameWriter: Sendable {
             if let deadline, deadline.hasPassed { throw Self.queueTimeout(fd: end.fd) }
         }
         try end.checkOpen()
-        if let earlier = failure.withLock({ $0 }) { throw FrameDecoder.poisoned(by: earlier) }
+        if let earlier = failure.withLock({ $0 }) { throw Self.unusable(after: earlier) }
         if alreadyWritten == 0, payload.count <= SendQueue.batchFrameLimit {
             let batch = queue.withLock { $0.takeBatch(startingWith: payload.count + FrameFormat.shortHeaderBytes) }
             if !batch.isEmpty {
@@ -161,6 +161,13 @@ public final class FrameWriter: Sendable {
             try end.checkOpen()
             throw TransportError.locked(fd: end.fd)
         }
+    }
+
+    /// The error of every send after one that left part of a frame in the pipe.
+    private static func unusable(after earlier: TransportError) -> TransportError {
+        TransportError(
+            .poisoned, "the writer is unusable: an earlier send left part of a frame in the pipe (\(earlier.message))",
+            fileDescriptor: earlier.fileDescriptor, underlying: earlier)
     }
 
     func poison(_ error: TransportError) {

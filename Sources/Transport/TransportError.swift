@@ -12,7 +12,7 @@
 ///
 /// ```swift
 /// do { _ = try await reader.receive() }
-/// catch let error as TransportError where error.code == .peerClosed { /* clean end of stream */ }
+/// catch let error as TransportError where error.code == .endOfStream { /* the writer closed: no more frames */ }
 /// ```
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// What went wrong. Extensible: new codes may be added, so `switch` over it with a `default`.
@@ -20,7 +20,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         let name: String
         private init(_ name: String) { self.name = name }
 
-        /// The peer closed its end at a frame boundary: a clean end of stream.
+        /// Reading: the writer closed its end at a frame boundary, a clean end of stream.
+        public static let endOfStream = Code("endOfStream")
+        /// Writing: the reading end is gone (`EPIPE`); nobody will receive what is sent.
         public static let peerClosed = Code("peerClosed")
         /// The stream ended in the middle of a frame (inside the header or the payload).
         public static let truncatedFrame = Code("truncatedFrame")
@@ -50,7 +52,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The file descriptor involved, when there is one.
     public let fileDescriptor: Int32?
-    /// The failing system call, for ``Code/systemError`` (and for ``Code/peerClosed`` raised by `EPIPE`).
+    /// The failing system call, for ``Code/systemError`` and ``Code/peerClosed`` (`EPIPE`).
     public let syscall: String?
     /// The `errno` of the failing system call.
     public let errno: Int32?

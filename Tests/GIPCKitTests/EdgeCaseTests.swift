@@ -88,7 +88,7 @@ extension ProcessTests {
                 let (input, limitedFeed) = try GIPC.pipe(of: Value.self, codec: codec)
                 // msgpack also refuses to encode past its limit: feed with the default codec of the same name.
                 let unlimited = try CodecRegistry.codec(named: codec.name, settings: [:])
-                let feed = PipeWriter<Value>(frames: limitedFeed.frames, codec: unlimited)
+                let feed = PipeWriter<Value>(end: limitedFeed.end, codec: unlimited)
                 let (reports, output) = try GIPC.pipe(of: String.self, codec: .json)
                 let child = try await GIPC.start(DecodeReport.self, .init(input: input, output: output))
                 try await feed.put(nested(depth))
@@ -130,6 +130,12 @@ extension ProcessTests {
             #expect((rebuilt as? PropertyListCodec)?.limits.maxDepth == 4)
             #expect(throws: GIPCError.self) { try CodecRegistry.codec(named: "json", settings: ["depth": "4"]) }
             #expect(throws: GIPCError.self) { try CodecRegistry.codec(named: "raw", settings: ["maxDepth": "4"]) }
+        }
+
+        @Test("an empty GIPC_ENTRY_HOST counts as unset: an unlisted entry is entryNotFound in the parent")
+        func emptyEntryHostIsUnset() async throws {
+            let child = try await GIPC.start(StartUnlistedWithEmptyHost.self, .init())
+            #expect(try await child.join(timeout: .seconds(60)) == .exited(0))
         }
 
         @Test("start from a cancelled task throws CancellationError and starts nothing")

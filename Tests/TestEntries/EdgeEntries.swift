@@ -135,3 +135,31 @@ public struct DecodeReport: ChildEntry {
         }
     }
 }
+
+/// Starts ``Unlisted`` (which no bootstrap lists) with `GIPC_ENTRY_HOST` set but empty: exits 0 when `start`
+/// throws entryNotFound, as it does with the variable unset; 3 when a child was started.
+public struct StartUnlistedWithEmptyHost: ChildEntry {
+    public struct Arguments: Codable, Sendable {
+        public init() {}
+    }
+
+    public static func main(_ arguments: Arguments) async throws {
+        setenv(GIPC.entryHostVariable, "", 1)
+        do {
+            let child = try await GIPC.start(Unlisted.self, .init())
+            FileHandle.standardError.write(Data("started \(child) instead of throwing entryNotFound\n".utf8))
+            exit(3)
+        } catch let error as GIPCError where error.code == .entryNotFound {
+            return
+        }
+    }
+}
+
+/// An entry that no bootstrap lists.
+public struct Unlisted: ChildEntry {
+    public struct Arguments: Codable, Sendable {
+        public init() {}
+    }
+
+    public static func main(_ arguments: Arguments) async throws {}
+}

@@ -62,7 +62,7 @@ struct FramePipeTests {
         for try await frame in pipe.reader.frames { received.append(frame) }
         try await writer.value
         #expect(received == payloads)
-        #expect(await transportError { _ = try await pipe.reader.receive() }?.code == .peerClosed)
+        #expect(await transportError { _ = try await pipe.reader.receive() }?.code == .endOfStream)
     }
 
     @Test("end of stream after 1-3 header bytes or mid-payload is a truncated frame", arguments: [1, 2, 3, 4, 60])

@@ -45,15 +45,6 @@ struct FIFOQueue<Element> {
         count += elements.count
     }
 
-    /// Removes every element, returning them in order.
-    mutating func removeAll() -> [Element] {
-        let all = storage[head...].compactMap { $0 }
-        storage.removeAll(keepingCapacity: false)
-        head = 0
-        count = 0
-        return all
-    }
-
     private mutating func skipHoles() {
         while head < storage.count, storage[head] == nil { head += 1 }
         if head == storage.count {

@@ -2,13 +2,12 @@ import Synchronization
 
 /// One registered descriptor in the ``Reactor``: the place where one task at a time waits for readiness.
 ///
-/// The descriptor is armed for one report at a time. A report that arrives while nobody waits is kept, and the
-/// next wait returns at once (the caller then retries its I/O and, if it sees `EAGAIN` again, waits for real).
-/// A wait that finds the descriptor disarmed re-arms it before suspending, and the poller then reports it at once
-/// if it is ready: so no readiness is lost between a failed read and the start of the wait.
+/// The descriptor is armed for one report at a time. A wait that finds the descriptor disarmed (it was reported,
+/// to a waiter or to nobody) re-arms it before suspending, and the poller then reports it at once if it is ready:
+/// so no readiness is lost between a failed read and the start of the wait, and a report that found nobody waiting
+/// needs no bookkeeping.
 package final class ReadinessSource: Sendable {
     private struct State {
-        var pending: ReadinessEvents = []
         /// The waiting task and what it waits for.
         var waiter: (waiter: Waiter<Void>, events: ReadinessEvents)? = nil
         var invalidated = false
@@ -47,10 +46,6 @@ package final class ReadinessSource: Sendable {
             enqueue: { waiter in
                 state.withLock { state -> Result<Void, any Error>? in
                     if state.invalidated { return .failure(TransportError.closed(fd: fd)) }
-                    if !state.pending.isDisjoint(with: wanted) {
-                        state.pending.subtract(wanted)
-                        return .success(())
-                    }
                     if !state.armed {
                         // Under the lock: `invalidate()` cannot deregister (and the owner close) the fd meanwhile.
                         let code = reactor.rearm(self)
@@ -75,12 +70,9 @@ package final class ReadinessSource: Sendable {
     func signal(_ events: ReadinessEvents) {
         let woken = state.withLock { state -> Waiter<Void>? in
             state.armed = false
-            if let current = state.waiter, !current.events.isDisjoint(with: events) {
-                state.waiter = nil
-                return current.waiter
-            }
-            state.pending.formUnion(events)
-            return nil
+            guard let current = state.waiter, !current.events.isDisjoint(with: events) else { return nil }
+            state.waiter = nil
+            return current.waiter
         }
         woken?.resume(with: .success(()))
     }
