@@ -23,7 +23,10 @@ let package = Package(
         ),
         // What Glibc does not expose: epoll, eventfd, pipe2, F_SETPIPE_SZ, pidfd, closefrom file actions.
         .target(name: "CGIPCSystem", path: "Sources/CSystem"),
-        .target(name: "GIPCTransport", dependencies: ["CGIPCSystem"], path: "Sources/Transport"),
+        // The runtime (reactor, waiter, timers, FIFO lock) is the folder Runtime/; its README says how a wait flows.
+        .target(
+            name: "GIPCTransport", dependencies: ["CGIPCSystem"], path: "Sources/Transport",
+            exclude: ["Runtime/README.md"]),
         .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
         .target(
             name: "GIPCKit",

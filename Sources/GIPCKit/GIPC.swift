@@ -29,6 +29,7 @@ public enum GIPC {
     ///   - type: the message type.
     ///   - codec: the codec.
     ///   - options: as for ``pipe(of:codec:options:)``.
+    ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: the code that uses the pipe.
     /// - Returns: what `body` returns.
     /// - Throws: what ``pipe(of:codec:options:)`` or `body` throws.
@@ -36,8 +37,9 @@ public enum GIPC {
         of type: Message.Type = Message.self,
         codec: any MessageCodec = .json,
         options: PipeOptions = PipeOptions(),
-        _ body: (PipeReader<Message>, PipeWriter<Message>) async throws -> Result
-    ) async throws -> Result {
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PipeReader<Message>, PipeWriter<Message>) async throws -> sending Result
+    ) async throws -> sending Result {
         let (reader, writer) = try pipe(of: type, codec: codec, options: options)
         defer {
             if reader.isOpen { try? reader.close() }
@@ -69,6 +71,13 @@ public enum GIPC {
     }
 
     /// Runs `body` with a new duplex pipe and closes every half afterwards, whatever happens.
+    /// - Parameters:
+    ///   - sending: the type the first end sends.
+    ///   - receiving: the type the first end receives.
+    ///   - codec: the codec of both directions.
+    ///   - options: as for ``pipe(of:codec:options:)``, for both directions.
+    ///   - isolation: the caller's actor, on which `body` runs (inferred).
+    ///   - body: the code that uses the two ends.
     /// - Returns: what `body` returns.
     /// - Throws: what ``duplexPipe(sending:receiving:codec:options:)`` or `body` throws.
     public static func withDuplexPipe<A: Codable & Sendable, B: Codable & Sendable, Result>(
@@ -76,8 +85,9 @@ public enum GIPC {
         receiving: B.Type = B.self,
         codec: any MessageCodec = .json,
         options: PipeOptions = PipeOptions(),
-        _ body: (DuplexPipe<A, B>, DuplexPipe<B, A>) async throws -> Result
-    ) async throws -> Result {
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (DuplexPipe<A, B>, DuplexPipe<B, A>) async throws -> sending Result
+    ) async throws -> sending Result {
         let (first, second) = try duplexPipe(sending: A.self, receiving: B.self, codec: codec, options: options)
         defer {
             for end in [first.reader.end, second.reader.end] where end.isOpen { try? end.close() }

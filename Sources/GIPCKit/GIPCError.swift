@@ -121,6 +121,15 @@ extension GIPCError {
         self.init(code, error.message, syscall: error.syscall, errno: error.errno, transportError: error)
     }
 
+    /// Wraps what the transport threw: a ``TransportError`` under its GIPCKit code; a GIPCError as it is.
+    init(_ error: any Error) {
+        switch error {
+        case let error as TransportError: self.init(error)
+        case let error as GIPCError: self = error
+        default: self.init(.systemError, "\(error)", underlying: error)
+        }
+    }
+
     /// Wraps what a codec threw: a ``CodecError`` as it is, any other error (from a user codec, or a type's own
     /// `encode(to:)` / `init(from:)`) as a CodecError with that error as its ``CodecError/underlying``.
     init(codecFailure error: any Error, codec: String, encoding: Bool) {

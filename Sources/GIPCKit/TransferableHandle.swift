@@ -4,6 +4,9 @@
 /// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``. Once the child has started, the handle is
 /// closed in this process and any use of it throws ``GIPCError/Code/transferred``; transferring it again throws
 /// the same before anything starts.
+///
+/// Your own handle types can conform by listing the ends of the handles they hold, in the order the child should
+/// receive them (as ``DuplexPipe`` lists its reader's, then its writer's).
 public protocol TransferableHandle: Sendable {
     /// The pipe ends that make up this handle, in the order the child receives them.
     var transferEnds: [TransferEnd] { get }

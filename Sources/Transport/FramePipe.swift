@@ -24,7 +24,7 @@ public struct FramePipe: Sendable {
     /// - Parameter options: the reader's frame limit and the kernel buffer size to ask for.
     /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` (for example `EMFILE` when the process
     ///   is out of descriptors); nothing is leaked then.
-    public init(options: PipeOptions = PipeOptions()) throws(TransportError) {
+    public init(options: PipeOptions = PipeOptions()) throws {
         var fds: [Int32] = [-1, -1]
         if gipc_pipe(&fds, 1) != 0 { throw TransportError.system("pipe2", errno: errno) }
         if let size = options.pipeBufferBytes, size > 0 {
@@ -53,13 +53,15 @@ public struct FramePipe: Sendable {
     /// Ends that `body` already closed or handed to a child are left alone.
     /// - Parameters:
     ///   - options: as for ``init(options:)``.
+    ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: the code that uses the pipe.
     /// - Returns: what `body` returns.
     /// - Throws: what ``init(options:)`` or `body` throws.
     public static func with<Result>(
         options: PipeOptions = PipeOptions(),
-        _ body: (FramePipe) async throws -> Result
-    ) async throws -> Result {
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (FramePipe) async throws -> sending Result
+    ) async throws -> sending Result {
         let pipe = try FramePipe(options: options)
         defer {
             try? pipe.reader.close()

@@ -32,7 +32,7 @@ public final class FrameReader: Sendable {
     public init(
         adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes,
         spinBeforeWaiting: Duration = PipeOptions.defaultSpin
-    ) throws(TransportError) {
+    ) throws {
         self.end = try PipeEnd(adopting: fd, events: .read)
         self.maxFrameBytes = maxFrameBytes
         self.spinNanoseconds = Deadline.nanoseconds(of: spinBeforeWaiting)
@@ -107,15 +107,20 @@ public final class FrameReader: Sendable {
         return try decoder.withLock { decoder throws(TransportError) -> [UInt8]? in
             while true {
                 if let frame = try decoder.nextFrame() { return frame }
-                let count = decoder.withWritableSpace { space in Syscalls.read(fd, into: space) }
-                if count > 0 { continue }
-                if count == 0 {
+                var outcome = IOResult.wouldBlock
+                _ = decoder.withWritableSpace { space in
+                    outcome = Syscalls.read(fd, into: space)
+                    if case .transferred(let count) = outcome { return count }
+                    return -1
+                }
+                switch outcome {
+                case .transferred(0):
                     try decoder.finish()
                     throw TransportError(.endOfStream, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
+                case .transferred: continue
+                case .wouldBlock: return nil
+                case .failed(let code): throw TransportError.system("read", errno: code, fd: fd)
                 }
-                let code = errno
-                if Syscalls.isWouldBlock(code) { return nil }
-                throw TransportError.system("read", errno: code, fd: fd)
             }
         }
     }
@@ -123,7 +128,7 @@ public final class FrameReader: Sendable {
     /// Closes the descriptor.
     /// - Throws: ``TransportError/Code/locked`` if another task is inside ``receive(timeout:)`` (cancel it first),
     ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
-    public func close() throws(TransportError) {
+    public func close() throws {
         try end.close()
     }
 

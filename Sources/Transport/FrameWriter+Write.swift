@@ -18,16 +18,17 @@ extension FrameWriter {
                     Self.write(fd: fd, header: header, payload: body, skipping: written)
                 }
             }
-            if result > 0 {
-                written += result
+            switch result {
+            case .transferred(let count):
+                written += count
                 if written == total { return }
                 continue
-            }
-            let code = errno
-            if !Syscalls.isWouldBlock(code) {
+            case .failed(let code):
                 let error = TransportError.system("writev", errno: code, fd: fd)
                 if written > 0 { poison(error) }
                 throw error
+            case .wouldBlock:
+                break
             }
             do {
                 try await waitForRoom(deadline: deadline)
@@ -58,16 +59,18 @@ extension FrameWriter {
             let result = bytes.withUnsafeBytes { raw in
                 Syscalls.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...]))
             }
-            if result > 0 {
-                written += result
+            let code: Int32
+            switch result {
+            case .transferred(let count):
+                written += count
                 if written == bytes.count {
                     settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: nil)
                     return
                 }
                 continue
-            }
-            let code = errno
-            if Syscalls.isWouldBlock(code) {
+            case .failed(let failure):
+                code = failure
+            case .wouldBlock:
                 if written >= ownEnd {
                     // This task's frame is in the pipe; the others continue from the queue.
                     settle(batch, ownEnd: ownEnd, ends: ends, written: written, rest: .putBack)
@@ -157,7 +160,7 @@ extension FrameWriter {
     /// One `writev` of what remains of header + payload after the first `skip` bytes.
     private static func write(
         fd: Int32, header: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer, skipping skip: Int
-    ) -> Int {
+    ) -> IOResult {
         withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vectors in
             var count = 0
             if skip < header.count {

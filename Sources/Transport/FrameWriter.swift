@@ -22,7 +22,7 @@ public final class FrameWriter: Sendable {
     /// The descriptor is switched to non-blocking and close-on-exec mode.
     /// - Parameter fd: the descriptor; it is closed when the writer is closed or deallocated.
     /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` if the descriptor cannot be set up.
-    public init(adopting fd: Int32) throws(TransportError) {
+    public init(adopting fd: Int32) throws {
         SignalPolicy.ignoreSIGPIPE()
         self.end = try PipeEnd(adopting: fd, events: .write)
     }
@@ -77,7 +77,7 @@ public final class FrameWriter: Sendable {
     /// Closes the descriptor; the reader then sees the end of the stream.
     /// - Throws: ``TransportError/Code/locked`` if another task is inside ``send(_:timeout:)`` (cancel it first),
     ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
-    public func close() throws(TransportError) {
+    public func close() throws {
         try claimIdleWriter()
         defer { handOff() }
         try end.close()

@@ -14,29 +14,38 @@
     private let systemClose = Darwin.close
 #endif
 
-/// Every system call of the transport, in one place, with `EINTR` retried.
-///
-/// Each returns the call's result or `-1`, leaving `errno` as the call set it (`EAGAIN` is not an error here:
-/// callers check for it and wait for readiness).
+/// What one read or write did, with its `errno` taken at the call, never read later.
+enum IOResult: Equatable {
+    /// The call moved this many bytes (a read of 0 is the end of the file or stream).
+    case transferred(Int)
+    /// Nothing can move until the descriptor is ready (`EAGAIN` / `EWOULDBLOCK`).
+    case wouldBlock
+    /// The call failed with this `errno`.
+    case failed(errno: Int32)
+}
+
+/// Every system call of the transport, in one place, with `EINTR` retried and the outcome returned as a value.
 enum Syscalls {
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        while true {
-            let n = systemRead(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 || errno != EINTR { return n }
-        }
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        retrying { systemRead(fd, buffer.baseAddress, buffer.count) }
     }
 
-    static func writev(_ fd: Int32, _ vectors: UnsafeBufferPointer<iovec>) -> Int {
-        while true {
-            let n = systemWritev(fd, vectors.baseAddress, Int32(vectors.count))
-            if n >= 0 || errno != EINTR { return n }
-        }
+    static func writev(_ fd: Int32, _ vectors: UnsafeBufferPointer<iovec>) -> IOResult {
+        retrying { systemWritev(fd, vectors.baseAddress, Int32(vectors.count)) }
     }
 
-    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
+    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> IOResult {
+        retrying { systemWrite(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Runs `call` until it is not interrupted and turns its return value and `errno` into an ``IOResult``.
+    private static func retrying(_ call: () -> Int) -> IOResult {
         while true {
-            let n = systemWrite(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 || errno != EINTR { return n }
+            let n = call()
+            if n >= 0 { return .transferred(n) }
+            let code = errno
+            if code == EINTR { continue }
+            return code == EAGAIN || code == EWOULDBLOCK ? .wouldBlock : .failed(errno: code)
         }
     }
 
@@ -50,9 +59,5 @@ enum Syscalls {
     /// Closes `fd` once. `EINTR` is not retried: on Linux the descriptor is gone either way.
     static func close(_ fd: Int32) {
         _ = systemClose(fd)
-    }
-
-    static func isWouldBlock(_ code: Int32) -> Bool {
-        code == EAGAIN || code == EWOULDBLOCK
     }
 }

@@ -18,7 +18,7 @@ struct SpinAndRearmTests {
                 }
             }()
             for index in 0..<20 {
-                #expect(try await pipe.reader.receive(timeout: .seconds(10)) == [UInt8(index)])
+                #expect(try await pipe.reader.receive(timeout: .seconds(30)) == [UInt8(index)])
             }
             try await sent
         }
@@ -27,7 +27,7 @@ struct SpinAndRearmTests {
     @Test("a frame that arrives after a receive gave up is found by the next receive (spin .zero: the reactor path)")
     func reportWhileNobodyWaits() async throws {
         try await FramePipe.with(options: PipeOptions(spinBeforeWaiting: .zero)) { pipe in
-            for round in 0..<50 {
+            for round in 0..<20 {
                 // A receive that times out leaves the descriptor armed with nobody waiting.
                 let error = await transportError { _ = try await pipe.reader.receive(timeout: .milliseconds(2)) }
                 #expect(error?.code == .timedOut)

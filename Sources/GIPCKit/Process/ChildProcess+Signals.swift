@@ -10,7 +10,7 @@ extension ChildProcess {
     /// Does nothing if the child has already exited and been reaped. A child may ignore SIGTERM; follow with
     /// ``join(timeout:)`` and ``kill()``.
     /// - Throws: ``GIPCError`` ``GIPCError/Code/processControlFailed`` if the kernel refuses (EPERM).
-    public func terminate() throws(GIPCError) {
+    public func terminate() throws {
         try monitor.send(SIGTERM)
     }
 
@@ -18,7 +18,7 @@ extension ChildProcess {
     ///
     /// Does nothing if the child has already exited and been reaped.
     /// - Throws: ``GIPCError`` ``GIPCError/Code/processControlFailed`` if the kernel refuses (EPERM).
-    public func kill() throws(GIPCError) {
+    public func kill() throws {
         try monitor.send(SIGKILL)
     }
 
@@ -28,7 +28,7 @@ extension ChildProcess {
     /// - Parameter signal: the signal number (`SIGUSR1`, `SIGINT`, ...; 0 only checks that the child exists).
     /// - Throws: ``GIPCError`` ``GIPCError/Code/invalidArgument`` for a number that is not a signal,
     ///   ``GIPCError/Code/processControlFailed`` if the kernel refuses (EPERM).
-    public func signal(_ signal: Int32) throws(GIPCError) {
+    public func signal(_ signal: Int32) throws {
         try monitor.send(signal)
     }
 }
