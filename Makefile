@@ -8,7 +8,7 @@ SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 # run with it first on PATH, so their `python3` is the environment's.
 TEST_VENV := $(CURDIR)/.build/test-venv
 
-.PHONY: deps build-deps test-deps build test lint demo format clean
+.PHONY: deps build-deps test-deps build test lint demo docs format clean
 
 # What building and `make demo` need: msgpack-c and pkg-config, which finds it (Package.swift's CMsgPack).
 build-deps:
@@ -52,6 +52,12 @@ test: test-deps lint
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+# The DocC documentation of the libraries, one combined archive under .build/plugins/Swift-DocC/outputs; any DocC
+# warning (a broken symbol link) fails, but for those listed in scripts/docc-known-warnings.txt (scripts/docs.sh).
+DOCS_TARGETS ?= GIPCKit GIPCTransport GIPCCodecs
+docs: build-deps
+	@SWIFT="$(SWIFT)" scripts/docs.sh $(DOCS_TARGETS)
 
 demo: build-deps
 	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
