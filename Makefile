@@ -8,12 +8,17 @@ SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
 # run with it first on PATH, so their `python3` is the environment's.
 TEST_VENV := $(CURDIR)/.build/test-venv
 
-.PHONY: deps build test lint demo format clean
+.PHONY: deps build-deps test-deps build test lint demo docs format clean
 
-deps:
+# What building and `make demo` need: msgpack-c and pkg-config, which finds it (Package.swift's CMsgPack).
+build-deps:
 	@pkg-config --exists msgpack 2>/dev/null || { \
 		echo "installing libmsgpack-dev"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmsgpack-dev pkg-config; }
+
+# What the tests' peers and fault injection need on top: Erlang, strace, a C compiler, and Python's msgpack in
+# $(TEST_VENV) (never in the interpreter: Debian's python3 refuses that, PEP 668).
+test-deps: build-deps
 	@command -v escript >/dev/null 2>&1 || { \
 		echo "installing erlang-base (the Erlang peer test)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq erlang-base; }
@@ -31,17 +36,30 @@ deps:
 		echo "installing python msgpack into $(TEST_VENV)"; \
 		$(TEST_VENV)/bin/python3 -m pip install --quiet --disable-pip-version-check 'msgpack>=1.0,<2'; }
 
-build: deps
+# Everything any target here needs.
+deps: build-deps test-deps
+
+build: build-deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-test: deps lint
-	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	PATH="$(TEST_VENV)/bin:$$PATH" $(SWIFT) test --skip-build
+# The build shows only errors; the test run shows one line per suite, failures in full and the summaries, and keeps
+# the whole log in $(TEST_LOG) (scripts/test.sh). TEST_ARGS passes options to swift test (--filter, --skip).
+TEST_LOG ?= .build/test.log
+test: test-deps lint
+	@echo "$(SWIFT) build --build-tests --quiet $(SWIFT_FLAGS)"
+	@$(SWIFT) build --build-tests --quiet $(SWIFT_FLAGS)
+	@PATH="$(TEST_VENV)/bin:$$PATH" SWIFT="$(SWIFT)" TEST_LOG="$(TEST_LOG)" scripts/test.sh $(TEST_ARGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
-demo: deps
+# The DocC documentation of the libraries, one combined archive under .build/plugins/Swift-DocC/outputs; any DocC
+# warning (a broken symbol link) fails, but for those listed in scripts/docc-known-warnings.txt (scripts/docs.sh).
+DOCS_TARGETS ?= GIPCKit GIPCTransport GIPCCodecs
+docs: build-deps
+	@SWIFT="$(SWIFT)" scripts/docs.sh $(DOCS_TARGETS)
+
+demo: build-deps
 	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
 	$$($(SWIFT) build -c release --show-bin-path)/gipc demo
 

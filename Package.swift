@@ -11,7 +11,9 @@ let package = Package(
         .executable(name: "gipc", targets: ["gipc"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only the `swift package generate-documentation` command (make docs); nothing here links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).

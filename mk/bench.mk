@@ -9,7 +9,7 @@ CC ?= cc
 
 .PHONY: bench bench-deps
 
-bench-deps: deps
+bench-deps: build-deps
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { \
 		echo "installing python3-venv"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; }

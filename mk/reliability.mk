@@ -25,14 +25,14 @@ fuzz: fuzz-build
 
 # The soak program (Tests/Soak, product gipc-soak) built for release; it hosts its own child entry.
 # SOAK_ARGS adds e.g. --workers 4 --seed 123 --max-bytes 1048576.
-soak:
+soak: build-deps
 	$(SWIFT) build -c release --product gipc-soak $(SWIFT_FLAGS)
 	$$($(SWIFT) build -c release --show-bin-path)/gipc-soak --seconds $(SOAK_SECONDS) $(SOAK_ARGS)
 
 # EINTR injected (strace) into every third read/write of the parent and its children while checked frames flow,
 # plus SIGSTOP/SIGCONT of the children. Needs strace: apt-get install strace.
 EINTR_SECONDS ?= 15
-eintr:
+eintr: build-deps
 	@command -v strace >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace; }
 	$(SWIFT) build -c release --product gipc-soak $(SWIFT_FLAGS)
 	scripts/eintr.sh $$($(SWIFT) build -c release --show-bin-path)/gipc-soak $(EINTR_SECONDS)
@@ -46,7 +46,7 @@ eintr:
 # the 120 s limit.
 SANITIZER_TEST_ARGS ?= --skip injectedEINTR
 TSAN_SCRATCH ?= .build/tsan
-tsan: deps
+tsan: test-deps
 	@mkdir -p $(TSAN_SCRATCH)
 	clang -shared -fPIC -O1 -o $(TSAN_SCRATCH)/libmutex_tsan_shim.so scripts/tsan/mutex_tsan_shim.c
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path $(TSAN_SCRATCH) $(SWIFT_FLAGS)
@@ -56,7 +56,7 @@ tsan: deps
 # AddressSanitizer over the whole suite, LeakSanitizer on, with suppressions only for leaks of the test frameworks
 # and the runtime (scripts/asan/lsan.supp says what each line is for).
 ASAN_SCRATCH ?= .build/asan
-asan: deps
+asan: test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path $(ASAN_SCRATCH) $(SWIFT_FLAGS)
 	PATH="$(TEST_VENV)/bin:$$PATH" LSAN_OPTIONS="suppressions=$(abspath scripts/asan/lsan.supp) print_suppressions=1 $(LSAN_OPTIONS)" \
 	ASAN_OPTIONS="detect_leaks=1 $(ASAN_OPTIONS)" \

@@ -5,6 +5,7 @@ struct GIPCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gipc",
         abstract: "Child processes and length-prefixed message pipes for Swift concurrency.",
+        version: GIPCVersion.current,
         subcommands: [
             DemoCommand.self,
             EchoCommand.self,

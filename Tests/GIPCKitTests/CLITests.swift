@@ -15,11 +15,24 @@ extension ProcessTests {
         /// Every MessagePack golden file.
         static let msgpackPayloads = InteropCase.all.compactMap { try? $0.bytes("msgpack") }
 
-        @Test("every subcommand has --help", arguments: ["demo", "echo", "inspect", "encode"])
+        @Test("every subcommand has --help", arguments: ["demo", "echo", "inspect", "encode", "bench"])
         func help(command: String) throws {
             let result = try runGIPC([command, "--help"])
             #expect(result.status == 0)
             #expect(result.text.contains("USAGE: gipc \(command)"))
+        }
+
+        @Test("--version prints one version number, the one the README's package line names")
+        func version() throws {
+            let result = try runGIPC(["--version"])
+            #expect(result.status == 0)
+            #expect(result.error == "")
+            let version = result.text.trimmingCharacters(in: .newlines)
+            #expect(result.text == version + "\n")
+            let parts = version.split(separator: ".", omittingEmptySubsequences: false)
+            #expect(parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }, "\(version)")
+            let readme = try String(contentsOf: ReadmeTests.root.appendingPathComponent("README.md"), encoding: .utf8)
+            #expect(readme.contains(#"from: "\#(version)")"#))
         }
 
         @Test("echo writes back every MessagePack golden frame byte for byte, and exits 0 at a clean end")

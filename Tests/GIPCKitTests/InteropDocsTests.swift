@@ -17,12 +17,18 @@ struct InteropDocsTests {
         #expect(protocolText.contains("```\(language)\n" + source + "```"))
     }
 
-    @Test("the README's only Swift code is the example program, which a test compiles and runs")
+    @Test("the README shows Swift code only where a test checks it")
     func readmeSamples() throws {
         let readme = try Self.text("README.md")
         // Output shown as ```text is not code.
         let fences = readme.split(separator: "\n").filter { $0.hasPrefix("```") && $0 != "```" && $0 != "```text" }
-        #expect(fences == ["```sh", "```swift", "```sh"])
+        #expect(fences == ["```sh", "```swift", "```swift", "```swift", "```sh"])
+        // The example program (compiled and run), the package lines and the @main program (ReadmeTests).
+        let blocks = readme.components(separatedBy: "```swift\n").dropFirst().map { $0.prefix(while: { $0 != "`" }) }
+        #expect(blocks.count == 3)
+        #expect(blocks.first?.contains("struct Doubler: ChildEntry") == true)
+        #expect(blocks.dropFirst().first?.contains(".package(url:") == true)
+        #expect(blocks.last?.contains("@main") == true)
     }
 
     @Test(

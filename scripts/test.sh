@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make test`'s test run: `swift test --skip-build "$@"`, its whole output kept in $TEST_LOG (.build/test.log), and on
+# the terminal only one line per suite, every failure, skip and crash in full, what tests print themselves, and the
+# closing summaries. The exit status is swift test's.
+#
+# `swift test` runs two passes in one process: XCTest first, then Swift Testing. This package's tests all use Swift
+# Testing, so the XCTest pass finds nothing and reports "Executed 0 tests" twice (once for the bundle, debug.xctest,
+# once for 'All tests'); the bundle's line is dropped here and the 'All tests' one kept. The last line is Swift
+# Testing's "✔ Test run with N tests in M suites passed ..." (or "✘ ... failed ..."), which is what counts.
+set -euo pipefail
+
+SWIFT=${SWIFT:-swift}
+TEST_LOG=${TEST_LOG:-.build/test.log}
+mkdir -p "$(dirname "$TEST_LOG")"
+echo "$SWIFT test --skip-build${*:+ $*} (full log: $TEST_LOG)"
+
+# What is left out: each test's "started" and "passed" lines (a parameterised test's started line can run over several
+# lines when its arguments hold newlines: everything up to the line ending in "started." goes), the XCTest bundle's
+# lines, and the planning line. Everything else, including any line this filter does not know, is shown.
+filter() {
+    LC_ALL=C awk '
+        in_started { if (/started\.$/) in_started = 0; next }
+        /^◇ / { if (!/started\.$/) in_started = 1; next }
+        /^✔ Test run with / { print; fflush(); next }
+        /^✔ Test .* passed/ { next }
+        /^Test Suite .* started at / { next }
+        /^Test Suite .*\.xctest. passed at / { skip_executed = 1; next }
+        skip_executed && /^[[:space:]]*Executed 0 tests/ { skip_executed = 0; next }
+        { skip_executed = 0 }
+        /^\[[0-9]+\/[0-9]+\] Planning build$/ { next }
+        { print; fflush() }
+    '
+}
+
+# pipefail: the status of the pipeline is swift test's whenever it fails.
+"$SWIFT" test --skip-build "$@" 2>&1 | tee "$TEST_LOG" | filter
