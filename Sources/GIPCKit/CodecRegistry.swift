@@ -3,9 +3,9 @@ import Synchronization
 /// The codecs a process can name: the four built-in ones and any registered with ``register(_:)`` or
 /// ``register(named:_:)``.
 ///
-/// A handle carries its codec's ``MessageCodec/name`` and ``MessageCodec/settings`` when it is transferred; the
+/// A handle carries its codec's ``/GIPCCodecs/MessageCodec/name`` and ``/GIPCCodecs/MessageCodec/settings`` when it is transferred; the
 /// child looks the name up here and rebuilds the codec with those settings, so a reader with tightened
-/// ``DecodeLimits`` keeps them in the child. A program that uses its own codec registers it before
+/// ``/GIPCCodecs/DecodeLimits`` keeps them in the child. A program that uses its own codec registers it before
 /// ``GIPC/bootstrap(_:)`` runs, in parent and child alike (both run the same `main`).
 public enum CodecRegistry {
     /// Builds a codec from its settings (empty: the codec as its name alone makes it).
@@ -31,8 +31,8 @@ public enum CodecRegistry {
 
     /// Makes a codec available by name through a factory that applies the settings a handle carried.
     /// - Parameters:
-    ///   - name: the codec's ``MessageCodec/name``.
-    ///   - factory: builds the codec from its ``MessageCodec/settings``; throws for settings it does not know.
+    ///   - name: the codec's ``/GIPCCodecs/MessageCodec/name``.
+    ///   - factory: builds the codec from its ``/GIPCCodecs/MessageCodec/settings``; throws for settings it does not know.
     public static func register(named name: String, _ factory: @escaping Factory) {
         custom.withLock { $0[name] = factory }
     }
@@ -47,7 +47,7 @@ public enum CodecRegistry {
     /// The codec called `name`, configured by `settings`.
     /// - Parameters:
     ///   - name: `raw`, `json`, `plist`, `msgpack` or a registered codec's name.
-    ///   - settings: the ``MessageCodec/settings`` the codec reported where the handle was made.
+    ///   - settings: the ``/GIPCCodecs/MessageCodec/settings`` the codec reported where the handle was made.
     /// - Returns: the codec.
     /// - Throws: ``GIPCError/Code/invalidArgument`` for an unknown name or settings the codec does not accept
     ///   (``GIPCError/codecError`` says which, for the built-in codecs).

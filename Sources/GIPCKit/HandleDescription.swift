@@ -3,7 +3,7 @@
 ///
 /// Format (documented in docs/PROTOCOL.md): entries separated by `,`, each `FD:DIRECTION:CODEC[:MAXBYTES[:SETTINGS]]`,
 /// where `DIRECTION` is `r` (the child reads) or `w` (the child writes), `CODEC` is the codec name, `MAXBYTES` the
-/// largest frame the reader accepts (empty for writers) and `SETTINGS` the codec's ``MessageCodec/settings`` as
+/// largest frame the reader accepts (empty for writers) and `SETTINGS` the codec's ``/GIPCCodecs/MessageCodec/settings`` as
 /// `name=value` pairs separated by `;` (present only when the codec has some).
 /// Example: `GIPC_HANDLES=3:r:json:67108864:maxDepth=4,4:w:json`.
 public struct HandleDescription: Sendable, Hashable, CustomStringConvertible {
@@ -23,7 +23,7 @@ public struct HandleDescription: Sendable, Hashable, CustomStringConvertible {
     public var codec: String
     /// For readers: the largest frame to accept.
     public var maxFrameBytes: Int?
-    /// The codec's settings (``MessageCodec/settings``); empty for a codec as its name makes it.
+    /// The codec's settings (``/GIPCCodecs/MessageCodec/settings``); empty for a codec as its name makes it.
     public var settings: [String: String]
 
     /// The name of the environment variable that lists a child's handles.

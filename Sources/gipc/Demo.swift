@@ -1,7 +1,7 @@
 import Foundation
 import GIPCKit
 
-/// `gipc demo`: what GIPCKit does, in three short runs, each bounded in time.
+/// `gipc demo`: what GIPCKit does, in four short runs, each bounded in time.
 enum Demo {
     static func run() async throws {
         try await framesBetweenTasks()
