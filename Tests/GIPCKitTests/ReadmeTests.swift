@@ -1,18 +1,16 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 extension ProcessTests {
     @Suite("README")
     struct ReadmeTests {
-        static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-
         @Test("the README shows the example program verbatim, and the program prints what the README says")
         func readmeExample() async throws {
-            let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+            let readme = try String(contentsOf: Repository.root.appendingPathComponent("README.md"), encoding: .utf8)
             let example = try String(
-                contentsOf: Self.root.appendingPathComponent("Tests/ReadmeExample/main.swift"), encoding: .utf8)
+                contentsOf: Repository.root.appendingPathComponent("Tests/ReadmeExample/main.swift"), encoding: .utf8)
             #expect(readme.contains("```swift\n" + example + "```"))
 
             let program = URL(fileURLWithPath: TestHost.path).deletingLastPathComponent()
