@@ -45,9 +45,12 @@ let package = Package(
             dependencies: ["GIPCTransport", "GIPCTestSupport"],
             path: "Tests/TransportTests"
         ),
-        // Helpers shared by the test targets: raw pipes, descriptor counts, small files.
-        .target(name: "GIPCTestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "GIPCCodecsTests", dependencies: ["GIPCCodecs"], path: "Tests/CodecsTests"),
+        // Helpers shared by the test targets (raw pipes, descriptor counts, small files, the golden and hostile
+        // fixtures, a seeded generator) and with the fuzz targets (the checks they make, built in by
+        // scripts/build-fuzzers.sh).
+        .target(name: "GIPCTestSupport", dependencies: ["GIPCTransport", "GIPCCodecs"], path: "Tests/TestSupport"),
+        .testTarget(
+            name: "GIPCCodecsTests", dependencies: ["GIPCCodecs", "GIPCTestSupport"], path: "Tests/CodecsTests"),
         .testTarget(
             name: "GIPCKitTests",
             dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
@@ -64,7 +67,7 @@ let package = Package(
         // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
         // The soak test (make soak): children echo checked messages while random children are killed.
-        .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit"], path: "Tests/Soak"),
+        .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit", "GIPCTestSupport"], path: "Tests/Soak"),
     ]
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets outside SwiftPM: each target is one executable compiled from its module's sources
-# plus the target's own file, with -sanitize=fuzzer,address (libFuzzer supplies main).
+# Builds the libFuzzer targets outside SwiftPM: each target is one executable compiled from its module's sources,
+# the files it shares with the tests (Tests/TestSupport) and its own files, with -sanitize=fuzzer,address (libFuzzer
+# supplies main).
 #
 #   scripts/build-fuzzers.sh [OUT_DIR] [TARGET...]     (default OUT_DIR .build/fuzz, all targets)
 set -euo pipefail
@@ -17,22 +18,29 @@ flags=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6 -use-ld
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
     -enable-upcoming-feature InternalImportsByDefault -package-name GIPCKit)
 
+# Files the targets share with the tests (GIPCTestSupport) and with each other.
+frame_shared=(Tests/TestSupport/FrameDecoderReplay.swift)
+codec_shared=(Tests/TestSupport/CodecFuzzChecks.swift Fuzz/FuzzSupport.swift)
+
 build_transport() {
-    # The C shim, built with the same sanitizers so that its coverage counts too.
-    "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -ISources/CSystem/include \
-        Sources/CSystem/gipc_system.c -o "$out/obj/gipc_system.o"
+    # The C shims, built with the same sanitizers so that their coverage counts too.
+    local objects=()
+    for source in Sources/CSystem/*.c; do
+        objects+=("$out/obj/$(basename "$source" .c).o")
+        "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -ISources/CSystem/include "$source" -o "${objects[-1]}"
+    done
     # SwiftPM generates the C target's module map; outside SwiftPM we write the same one.
     mkdir -p "$out/obj/CGIPCSystem"
-    printf 'module CGIPCSystem {\n  header "%s"\n  header "%s"\n  export *\n}\n' \
-        "$PWD/Sources/CSystem/include/gipc_system.h" "$PWD/Sources/CSystem/include/gipc_spawn.h" \
+    printf 'module CGIPCSystem {\n  umbrella "%s"\n  export *\n}\n' "$PWD/Sources/CSystem/include" \
         >"$out/obj/CGIPCSystem/module.modulemap"
     "$swiftc" "${flags[@]}" -module-name FuzzFrame -I"$out/obj/CGIPCSystem" -ISources/CSystem/include \
-        Sources/Transport/*.swift Fuzz/Frame/*.swift "$out/obj/gipc_system.o" -o "$out/fuzz-frame"
+        $(find Sources/Transport -name '*.swift' | sort) "${frame_shared[@]}" Fuzz/Frame/*.swift "${objects[@]}" \
+        -o "$out/fuzz-frame"
 }
 
 build_codec() { # name dir
     "$swiftc" "${flags[@]}" -module-name "Fuzz$2" -ISources/CMsgPack $(pkg-config --cflags msgpack) \
-        Sources/Codecs/*.swift Fuzz/FuzzSupport.swift "Fuzz/$2/"*.swift $(pkg-config --libs msgpack) -o "$out/fuzz-$1"
+        Sources/Codecs/*.swift "${codec_shared[@]}" "Fuzz/$2/"*.swift $(pkg-config --libs msgpack) -o "$out/fuzz-$1"
 }
 
 # Rebuilds a target only when a source it is made from is newer than its binary.
@@ -44,11 +52,11 @@ uptodate() { # binary sources...
 
 for target in "${targets[@]}"; do
     case $target in
-    frame) sources=(Sources/Transport Sources/CSystem Fuzz/Frame) ;;
-    msgpack) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/MessagePack) ;;
-    plist) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/PropertyList) ;;
-    json) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/JSON) ;;
-    value) sources=(Sources/Codecs Fuzz/FuzzSupport.swift Fuzz/Value) ;;
+    frame) sources=(Sources/Transport Sources/CSystem "${frame_shared[@]}" Fuzz/Frame) ;;
+    msgpack) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/MessagePack) ;;
+    plist) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/PropertyList) ;;
+    json) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/JSON) ;;
+    value) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/Value) ;;
     *) sources=() ;;
     esac
     if [ ${#sources[@]} -gt 0 ] && uptodate "$out/fuzz-$target" "${sources[@]}"; then

@@ -160,13 +160,17 @@ struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
         return true
     }
 
+    /// Reads the next element with `body`, given the payload, the element's header and its offset.
     @inline(__always)
-    private mutating func scalar<R>(_ body: (MessagePackHeader, Int) throws(CodecError) -> R) throws -> R {
+    private mutating func scalar<R>(
+        _ body: (MessagePackBytes, MessagePackHeader, Int) throws(CodecError) -> R
+    ) throws -> R {
         try checkNotAtEnd()
+        let bytes = decoder.bytes
         do throws(CodecError) {
-            let header = try decoder.bytes.header(at: offset)
-            let result = try body(header, offset)
-            offset = header.kind == .array || header.kind == .map ? try decoder.bytes.skip(at: offset) : header.next
+            let header = try bytes.header(at: offset)
+            let result = try body(bytes, header, offset)
+            offset = header.kind == .array || header.kind == .map ? try bytes.skip(at: offset) : header.next
             currentIndex += 1
             return result
         } catch {
@@ -175,25 +179,20 @@ struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
     }
 
     private mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in try bytes.integer(h, as: T.self, at: o) }
+        try scalar { b, h, o throws(CodecError) in try b.integer(h, as: T.self, at: o) }
     }
 
     mutating func decode(_ type: Bool.Type) throws -> Bool {
-        let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in try bytes.bool(h, at: o) }
+        try scalar { b, h, o throws(CodecError) in try b.bool(h, at: o) }
     }
     mutating func decode(_ type: String.Type) throws -> String {
-        let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in try bytes.string(h, at: o) }
+        try scalar { b, h, o throws(CodecError) in try b.string(h, at: o) }
     }
     mutating func decode(_ type: Double.Type) throws -> Double {
-        let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in try bytes.double(h, at: o) }
+        try scalar { b, h, o throws(CodecError) in try b.double(h, at: o) }
     }
     mutating func decode(_ type: Float.Type) throws -> Float {
-        let bytes = decoder.bytes
-        return try scalar { h, o throws(CodecError) in try bytes.float(h, at: o) }
+        try scalar { b, h, o throws(CodecError) in try b.float(h, at: o) }
     }
     mutating func decode(_ type: Int.Type) throws -> Int { try integer(type) }
     mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }

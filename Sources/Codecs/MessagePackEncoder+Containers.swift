@@ -9,7 +9,10 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
 
     private var writer: MessagePackWriter { encoder.writer }
 
-    private func writeKey(_ key: Key) throws {
+    /// Adds an entry for `key` to the map and writes the key; returns the writer, for the entry's value.
+    @inline(__always)
+    @discardableResult
+    private func entry(_ key: Key) throws -> MessagePackWriter {
         do throws(CodecError) { try writer.addEntry(to: slot) } catch {
             throw error.withCodingPath(codingPath + [key])
         }
@@ -18,65 +21,41 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
         } else {
             writer.write(key.stringValue)
         }
+        return writer
     }
 
-    mutating func encodeNil(forKey key: Key) throws {
-        try writeKey(key)
-        writer.writeNil()
-    }
-    mutating func encode(_ value: Bool, forKey key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
-    mutating func encode(_ value: String, forKey key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
-    mutating func encode(_ value: Double, forKey key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
-    mutating func encode(_ value: Float, forKey key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
-    mutating func encode(_ value: Int, forKey key: Key) throws { try integer(Int64(value), key) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { try integer(Int64(value), key) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { try integer(Int64(value), key) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { try integer(Int64(value), key) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { try integer(value, key) }
-    mutating func encode(_ value: UInt, forKey key: Key) throws { try unsigned(UInt64(value), key) }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws { try unsigned(UInt64(value), key) }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws { try unsigned(UInt64(value), key) }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws { try unsigned(UInt64(value), key) }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws { try unsigned(value, key) }
-
-    private func integer(_ value: Int64, _ key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
-
-    private func unsigned(_ value: UInt64, _ key: Key) throws {
-        try writeKey(key)
-        writer.write(value)
-    }
+    mutating func encodeNil(forKey key: Key) throws { try entry(key).writeNil() }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { try entry(key).write(value) }
+    mutating func encode(_ value: String, forKey key: Key) throws { try entry(key).write(value) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { try entry(key).write(value) }
+    mutating func encode(_ value: Float, forKey key: Key) throws { try entry(key).write(value) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try entry(key).write(Int64(value)) }
+    mutating func encode(_ value: Int8, forKey key: Key) throws { try entry(key).write(Int64(value)) }
+    mutating func encode(_ value: Int16, forKey key: Key) throws { try entry(key).write(Int64(value)) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try entry(key).write(Int64(value)) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try entry(key).write(value) }
+    mutating func encode(_ value: UInt, forKey key: Key) throws { try entry(key).write(UInt64(value)) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try entry(key).write(UInt64(value)) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try entry(key).write(UInt64(value)) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try entry(key).write(UInt64(value)) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try entry(key).write(value) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try writeKey(key)
+        try entry(key)
         try encoder.encode(value, parent: codingPath, key: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        try? writeKey(key)
+        _ = try? entry(key)
         return KeyedEncodingContainer(
             MessagePackKeyedEncoding<NestedKey>(
                 encoder: encoder, slot: writer.beginContainer(isMap: true), codingPath: codingPath + [key]))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        try? writeKey(key)
+        _ = try? entry(key)
         return MessagePackUnkeyedEncoding(
             encoder: encoder, slot: writer.beginContainer(isMap: false), codingPath: codingPath + [key])
     }
@@ -88,7 +67,7 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        try? writeKey(key)
+        _ = try? entry(key)
         return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth, userInfo: encoder.userInfo)
     }
 }
@@ -108,57 +87,36 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
 
     private var writer: MessagePackWriter { encoder.writer }
 
-    private mutating func next() throws {
+    /// Adds an element to the array; returns the writer, for the element.
+    @inline(__always)
+    @discardableResult
+    private mutating func element() throws -> MessagePackWriter {
         do throws(CodecError) { try writer.addEntry(to: slot) } catch {
             throw error.withCodingPath(codingPath + [IndexKey(count)])
         }
         count += 1
+        return writer
     }
 
-    mutating func encodeNil() throws {
-        try next()
-        writer.writeNil()
-    }
-    mutating func encode(_ value: Bool) throws {
-        try next()
-        writer.write(value)
-    }
-    mutating func encode(_ value: String) throws {
-        try next()
-        writer.write(value)
-    }
-    mutating func encode(_ value: Double) throws {
-        try next()
-        writer.write(value)
-    }
-    mutating func encode(_ value: Float) throws {
-        try next()
-        writer.write(value)
-    }
-    mutating func encode(_ value: Int) throws { try integer(Int64(value)) }
-    mutating func encode(_ value: Int8) throws { try integer(Int64(value)) }
-    mutating func encode(_ value: Int16) throws { try integer(Int64(value)) }
-    mutating func encode(_ value: Int32) throws { try integer(Int64(value)) }
-    mutating func encode(_ value: Int64) throws { try integer(value) }
-    mutating func encode(_ value: UInt) throws { try unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt8) throws { try unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt16) throws { try unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt32) throws { try unsigned(UInt64(value)) }
-    mutating func encode(_ value: UInt64) throws { try unsigned(value) }
-
-    private mutating func integer(_ value: Int64) throws {
-        try next()
-        writer.write(value)
-    }
-
-    private mutating func unsigned(_ value: UInt64) throws {
-        try next()
-        writer.write(value)
-    }
+    mutating func encodeNil() throws { try element().writeNil() }
+    mutating func encode(_ value: Bool) throws { try element().write(value) }
+    mutating func encode(_ value: String) throws { try element().write(value) }
+    mutating func encode(_ value: Double) throws { try element().write(value) }
+    mutating func encode(_ value: Float) throws { try element().write(value) }
+    mutating func encode(_ value: Int) throws { try element().write(Int64(value)) }
+    mutating func encode(_ value: Int8) throws { try element().write(Int64(value)) }
+    mutating func encode(_ value: Int16) throws { try element().write(Int64(value)) }
+    mutating func encode(_ value: Int32) throws { try element().write(Int64(value)) }
+    mutating func encode(_ value: Int64) throws { try element().write(value) }
+    mutating func encode(_ value: UInt) throws { try element().write(UInt64(value)) }
+    mutating func encode(_ value: UInt8) throws { try element().write(UInt64(value)) }
+    mutating func encode(_ value: UInt16) throws { try element().write(UInt64(value)) }
+    mutating func encode(_ value: UInt32) throws { try element().write(UInt64(value)) }
+    mutating func encode(_ value: UInt64) throws { try element().write(value) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = count
-        try next()
+        try element()
         try encoder.encode(value, parent: codingPath, key: IndexKey(index))
     }
 
@@ -166,7 +124,7 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
         keyedBy keyType: NestedKey.Type
     ) -> KeyedEncodingContainer<NestedKey> {
         let path = codingPath + [IndexKey(count)]
-        try? next()
+        _ = try? element()
         return KeyedEncodingContainer(
             MessagePackKeyedEncoding<NestedKey>(
                 encoder: encoder, slot: writer.beginContainer(isMap: true), codingPath: path))
@@ -174,12 +132,12 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let path = codingPath + [IndexKey(count)]
-        try? next()
+        _ = try? element()
         return MessagePackUnkeyedEncoding(encoder: encoder, slot: writer.beginContainer(isMap: false), codingPath: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        try? next()
+        _ = try? element()
         return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth, userInfo: encoder.userInfo)
     }
 }

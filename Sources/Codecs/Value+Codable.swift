@@ -111,39 +111,17 @@ extension Value: Codable {
             return
         }
         let container = try decoder.singleValueContainer()
+        /// The container's value as a `T`, made a `Value` by `make`; `nil` when it is not a `T`.
+        func attempt<T: Decodable>(_ make: (T) -> Value) -> Value? { (try? container.decode(T.self)).map(make) }
         if container.decodeNil() {
             self = .null
-            return
+        } else if let value = attempt(Value.bool) ?? attempt(Value.int) ?? attempt(Value.uint) ?? attempt(Value.double)
+            ?? attempt(Value.string) ?? attempt({ (data: Data) in .bytes([UInt8](data)) }) ?? attempt(Value.date)
+        {
+            self = value
+        } else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a value of any kind GIPCKit knows"))
         }
-        if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-            return
-        }
-        if let number = try? container.decode(Int64.self) {
-            self = .int(number)
-            return
-        }
-        if let number = try? container.decode(UInt64.self) {
-            self = .uint(number)
-            return
-        }
-        if let number = try? container.decode(Double.self) {
-            self = .double(number)
-            return
-        }
-        if let text = try? container.decode(String.self) {
-            self = .string(text)
-            return
-        }
-        if let data = try? container.decode(Data.self) {
-            self = .bytes([UInt8](data))
-            return
-        }
-        if let date = try? container.decode(Date.self) {
-            self = .date(date)
-            return
-        }
-        throw DecodingError.dataCorrupted(
-            .init(codingPath: decoder.codingPath, debugDescription: "not a value of any kind GIPCKit knows"))
     }
 }

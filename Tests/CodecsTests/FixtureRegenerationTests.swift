@@ -1,4 +1,5 @@
 import Foundation
+import GIPCTestSupport
 import Testing
 
 @Suite("Fixture regeneration")
@@ -9,16 +10,18 @@ struct FixtureRegenerationTests {
         defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", fixturesURL.appendingPathComponent("generate.py").path, "--out", output.path]
+        process.arguments = [
+            "python3", Repository.fixtures.appendingPathComponent("generate.py").path, "--out", output.path,
+        ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        let committed = try files(under: fixturesURL).filter { $0 != "generate.py" }
+        let committed = try files(under: Repository.fixtures).filter { $0 != "generate.py" }
         let generated = try files(under: output)
         #expect(committed == generated)
         for name in generated {
             let ours = try Data(contentsOf: output.appendingPathComponent(name))
-            let theirs = try Data(contentsOf: fixturesURL.appendingPathComponent(name))
+            let theirs = try Data(contentsOf: Repository.fixtures.appendingPathComponent(name))
             #expect(ours == theirs, "\(name) differs from the committed file")
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 @Suite("Golden fixtures")
 struct GoldenTests {
-    private static let msgpackCases = goldenCases.filter { $0.files["msgpack"] != nil }
-    private static let jsonCases = goldenCases.filter { $0.files["json"] != nil }
-    private static let plistCases = goldenCases.filter { $0.files["plist"] != nil }
+    private static let msgpackCases = GoldenCase.all.filter { $0.files["msgpack"] != nil }
+    private static let jsonCases = GoldenCase.all.filter { $0.files["json"] != nil }
+    private static let plistCases = GoldenCase.all.filter { $0.files["plist"] != nil }
     /// Cases whose property list bytes legitimately differ between Foundation and plistlib: Foundation writes
     /// 3-byte offsets where plistlib writes 4 (bytes_70k), and numbers the objects of nested dictionaries in another
     /// order. Both decode to the same value (checked above).
@@ -16,8 +17,8 @@ struct GoldenTests {
 
     @Test("there are at least 40 golden cases, each with a MessagePack file")
     func counts() {
-        #expect(goldenCases.count >= 40)
-        #expect(Self.msgpackCases.count == goldenCases.count)
+        #expect(GoldenCase.all.count >= 40)
+        #expect(Self.msgpackCases.count == GoldenCase.all.count)
     }
 
     @Test("MessagePack golden file decodes to its value and re-encodes byte for byte", arguments: msgpackCases)
@@ -32,7 +33,7 @@ struct GoldenTests {
         let typed = check(for: golden.swift)
         let reencoded = try typed.roundTrip(codec, bytes, probe: codec)
         if golden.swift.hasPrefix("[String:") || golden.swift.hasPrefix("[Int:") {
-            #expect(normalized(try codec.decode(Value.self, from: reencoded)) == normalized(golden.value))
+            #expect(sortedMaps(try codec.decode(Value.self, from: reencoded)) == sortedMaps(golden.value))
         } else {
             #expect(reencoded == bytes, "\(golden.swift) encoding differs from Python's")
         }
@@ -47,13 +48,13 @@ struct GoldenTests {
         // What the typed value holds, seen through MessagePack (whose mapping the MessagePack test pins down).
         let probe = try typed.roundTrip(codec, bytes, probe: MessagePackCodec())
         let seen = try MessagePackCodec().decode(Value.self, from: probe)
-        #expect(normalized(seen) == normalized(golden.value))
+        #expect(sortedMaps(seen) == sortedMaps(golden.value))
         let (equal, encoded) = try typed.reencode(codec, bytes)
         #expect(equal)
         if !golden.hasFloat32 {
             let ours = try codec.decode(Value.self, from: encoded)
             let theirs = try codec.decode(Value.self, from: bytes)
-            #expect(normalized(ours) == normalized(theirs), "\(String(decoding: encoded, as: UTF8.self))")
+            #expect(sortedMaps(ours) == sortedMaps(theirs), "\(String(decoding: encoded, as: UTF8.self))")
         }
     }
 
@@ -64,7 +65,7 @@ struct GoldenTests {
         let typed = check(for: golden.swift == "Bytes" ? "Data" : golden.swift)
         let probe = try typed.roundTrip(codec, bytes, probe: MessagePackCodec())
         let seen = try MessagePackCodec().decode(Value.self, from: probe)
-        #expect(normalized(seen) == normalized(golden.value))
+        #expect(sortedMaps(seen) == sortedMaps(golden.value))
         guard [0x4, 0xA, 0xD].contains(bytes[8] >> 4) else {
             // Foundation encodes only data, arrays and dictionaries at the top level.
             let error = #expect(throws: CodecError.self) { try typed.reencode(codec, bytes) }

@@ -1,26 +1,22 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 @Suite("JSON: what Foundation's encoder and decoder allow")
 struct JSONEdgeTests {
-    /// Arrays nested `depth` deep, the innermost holding one integer.
-    static func nested(_ depth: Int) -> Value {
-        var value = Value.array([.int(1)])
-        for _ in 1..<depth { value = .array([value]) }
-        return value
-    }
-
     @Test("511 levels round-trip; 512 fail to encode with depthLimitExceeded, as documented")
     func encodingDepth() throws {
         let codec = JSONCodec()
-        let deepest = Self.nested(JSONCodec.maxEncodingDepth)
+        let deepest = Value.nestedArrays(JSONCodec.maxEncodingDepth)
         #expect(try codec.decode(Value.self, from: try codec.encode(deepest)) == deepest)
-        let error = #expect(throws: CodecError.self) { try codec.encode(Self.nested(JSONCodec.maxEncodingDepth + 1)) }
+        let error = #expect(throws: CodecError.self) {
+            try codec.encode(Value.nestedArrays(JSONCodec.maxEncodingDepth + 1))
+        }
         #expect(error?.code == .depthLimitExceeded)
         // Decoding still accepts the documented limit of 512 (from a peer that writes it).
         let text = String(repeating: "[", count: 512) + "1" + String(repeating: "]", count: 512)
-        #expect(try codec.decode(Value.self, from: Array(text.utf8)) == Self.nested(512))
+        #expect(try codec.decode(Value.self, from: Array(text.utf8)) == Value.nestedArrays(512))
     }
 
     @Test(

@@ -1,5 +1,6 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 /// A recursive type, to decode deep nesting through Codable rather than through ``Value``.
@@ -12,19 +13,12 @@ final class Node: Codable, Sendable {
 struct LimitsTests {
     static let codecs: [any MessageCodec] = [MessagePackCodec(), JSONCodec(), PropertyListCodec()]
 
-    /// An array nested `depth` deep, with an integer at the bottom.
-    static func nested(_ depth: Int) -> Value {
-        var value: Value = .int(1)
-        for _ in 0..<depth { value = .array([value]) }
-        return value
-    }
-
-    /// `nested(depth)` as a payload of the codec named `name`, written without the codec's own limits.
+    /// `Value.nestedArrays(depth)` as a payload of the codec named `name`, written without the codec's own limits.
     static func payload(_ name: String, depth: Int) throws -> [UInt8] {
         switch name {
-        case "msgpack": try MessagePackCodec(limits: DecodeLimits(maxDepth: depth)).encode(nested(depth))
+        case "msgpack": try MessagePackCodec(limits: DecodeLimits(maxDepth: depth)).encode(Value.nestedArrays(depth))
         case "json": Array((String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth)).utf8)
-        default: try PropertyListCodec().encode(nested(depth))
+        default: try PropertyListCodec().encode(Value.nestedArrays(depth))
         }
     }
 
@@ -32,7 +26,7 @@ struct LimitsTests {
         "nesting at the limit decodes and one deeper fails, inside a task", .timeLimit(.minutes(1)),
         arguments: codecs.map(\.name))
     func depthAtLimit(_ name: String) async throws {
-        let codec = HostileTests.codec(named: name)
+        let codec = builtinCodec(named: name)
         let atLimit = try Self.payload(name, depth: 512)
         let beyond = try Self.payload(name, depth: 513)
         let (decoded, failure) = await Task.detached { () -> (Value?, CodecError?) in
@@ -44,13 +38,13 @@ struct LimitsTests {
                 return (decoded, error as? CodecError)
             }
         }.value
-        #expect(decoded == Self.nested(512))
+        #expect(decoded == Value.nestedArrays(512))
         #expect(failure?.code == .depthLimitExceeded)
     }
 
     @Test("a configured depth limit applies in every codec", arguments: codecs.map(\.name))
     func configuredDepth(_ name: String) throws {
-        let payload = try HostileTests.codec(named: name).encode(Self.nested(9))
+        let payload = try builtinCodec(named: name).encode(Value.nestedArrays(9))
         let strict: any MessageCodec =
             switch name {
             case "msgpack": MessagePackCodec(limits: DecodeLimits(maxDepth: 8))
@@ -66,14 +60,14 @@ struct LimitsTests {
             case "json": JSONCodec(limits: DecodeLimits(maxDepth: 9))
             default: PropertyListCodec(limits: DecodeLimits(maxDepth: 9))
             }
-        #expect(try loose.decode(Value.self, from: payload) == Self.nested(9))
+        #expect(try loose.decode(Value.self, from: payload) == Value.nestedArrays(9))
     }
 
     @Test(
         "Codable types nested to the limit decode inside a task", .timeLimit(.minutes(1)), arguments: codecs.map(\.name)
     )
     func typedDepth(_ name: String) async throws {
-        let codec = HostileTests.codec(named: name)
+        let codec = builtinCodec(named: name)
         var node = Node(child: nil)
         for _ in 1..<256 { node = Node(child: node) }  // 256 objects: depth 256 (JSON, plist) and 256 maps (msgpack)
         let payload = try codec.encode(node)

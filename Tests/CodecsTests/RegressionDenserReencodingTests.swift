@@ -1,5 +1,6 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 /// Found by the plist fuzz target (Fuzz/corpus/plist/crash-9d77b30c894e51fb11c5b70822345d569b581930): a 554-byte
@@ -12,9 +13,8 @@ import Testing
 /// refuses it.
 @Suite("Regression: a denser re-encoding meets the expansion ratio")
 struct RegressionDenserReencodingTests {
-    static let input = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(
-            "Fuzz/corpus/plist/crash-9d77b30c894e51fb11c5b70822345d569b581930")
+    static let input = Repository.fuzzCorpora.appendingPathComponent(
+        "plist/crash-9d77b30c894e51fb11c5b70822345d569b581930")
 
     @Test("the re-encoded value decodes within the budget; the ratio alone refuses it, a larger ratio accepts it")
     func denserReencoding() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 /// Found by the Value fuzz target (Fuzz/corpus/value/crash-plist-encoder-duplicate-reference): encoding a certain
@@ -12,8 +13,7 @@ import Testing
 /// skips this file.
 @Suite("Regression: plist encoder crash")
 struct RegressionPropertyListEncoderCrashTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus/value/crash-plist-encoder-duplicate-reference")
+    static let path = Repository.fuzzCorpora.appendingPathComponent("value/crash-plist-encoder-duplicate-reference")
         .path
 
     @Test("the fuzzed Value encodes in MessagePack and JSON")

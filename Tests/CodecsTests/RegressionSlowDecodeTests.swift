@@ -1,5 +1,6 @@
 import Foundation
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 /// Found by the plist fuzz target: Fuzz/corpus/plist/timeout-nested-arrays-depth-514, a 2,609-byte binary plist of
@@ -10,14 +11,11 @@ import Testing
 /// is the guard here (no timed assertion): the fixed decode takes milliseconds.
 @Suite("Regression: slow decodes")
 struct RegressionSlowDecodeTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fuzz/corpus")
-
     @Test(
         "a plist or JSON array nested to the depth limit decodes into Value", .timeLimit(.minutes(1)),
         arguments: ["plist/timeout-nested-arrays-depth-514", "json/timeout-nested-arrays-depth-510"])
     func nestedArrays(_ path: String) async throws {
-        let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(path)))
+        let bytes = [UInt8](try Data(contentsOf: Repository.fuzzCorpora.appendingPathComponent(path)))
         let codec: any MessageCodec = path.hasPrefix("json") ? JSONCodec() : PropertyListCodec()
         let value = try await Task.detached { try codec.decode(Value.self, from: bytes) }.value
         var deepest = 0

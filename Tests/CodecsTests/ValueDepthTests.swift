@@ -1,4 +1,5 @@
 import GIPCCodecs
+import GIPCTestSupport
 import Testing
 
 /// A `Value` inside a larger message counts its nesting from where it sits, not from zero.
@@ -10,18 +11,12 @@ struct ValueDepthTests {
         func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
     }
 
-    static func nested(_ depth: Int) -> Value {
-        var value = Value.array([.int(1)])
-        for _ in 1..<depth { value = .array([value]) }
-        return value
-    }
-
     @Test("msgpack: three arrays around a forwarded Value two deep is five levels, over a limit of four")
     func forwardedValueCountsFromItsPlace() throws {
         let codec = MessagePackCodec(limits: DecodeLimits(maxDepth: 4))
-        let fits: [[[Forwarding]]] = [[[Forwarding(value: Self.nested(1))]]]
-        #expect(try codec.decode(Value.self, from: try codec.encode(fits)) == Self.nested(4))
-        let tooDeep: [[[Forwarding]]] = [[[Forwarding(value: Self.nested(2))]]]
+        let fits: [[[Forwarding]]] = [[[Forwarding(value: Value.nestedArrays(1))]]]
+        #expect(try codec.decode(Value.self, from: try codec.encode(fits)) == Value.nestedArrays(4))
+        let tooDeep: [[[Forwarding]]] = [[[Forwarding(value: Value.nestedArrays(2))]]]
         let error = #expect(throws: CodecError.self) { try codec.encode(tooDeep) }
         #expect(error?.code == .invalidValue)
     }

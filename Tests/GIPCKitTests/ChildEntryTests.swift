@@ -245,13 +245,4 @@ extension ProcessTests {
             #expect(gone)
         }
     }
-
-}
-
-/// Whether `pid` is a zombie (dead, not yet reaped by whoever adopted it).
-func isZombie(_ pid: Int32) -> Bool {
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-    else { return false }
-    return stat[stat.index(close, offsetBy: 2)] == "Z"
 }

@@ -79,11 +79,6 @@ extension ProcessTests {
 
         @Test("a reader's tightened decode limits hold in the child it is handed to", arguments: limitedCodecs)
         func decodeLimitsTravelWithTheHandle(codec: any MessageCodec) async throws {
-            func nested(_ depth: Int) -> Value {
-                var value = Value.array([.int(1)])
-                for _ in 1..<depth { value = .array([value]) }
-                return value
-            }
             for (depth, expected) in [(10, "depthLimitExceeded"), (4, "ok")] {
                 let (input, limitedFeed) = try GIPC.pipe(of: Value.self, codec: codec)
                 // msgpack also refuses to encode past its limit: feed with the default codec of the same name.
@@ -91,7 +86,7 @@ extension ProcessTests {
                 let feed = PipeWriter<Value>(end: limitedFeed.end, codec: unlimited)
                 let (reports, output) = try GIPC.pipe(of: String.self, codec: .json)
                 let child = try await GIPC.start(DecodeReport.self, .init(input: input, output: output))
-                try await feed.put(nested(depth))
+                try await feed.put(.nestedArrays(depth))
                 #expect(try await reports.get(timeout: .seconds(30)) == expected, "\(codec.name), depth \(depth)")
                 #expect(try await child.join(timeout: .seconds(30)) == .exited(0))
                 try feed.close()

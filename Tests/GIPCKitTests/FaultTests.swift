@@ -14,9 +14,6 @@ extension ProcessTests {
     struct FaultTests {
         init() { TestHost.configure() }
 
-        static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-
         /// Case 1, across processes: N frames, then a clean end of stream, and nothing after it.
         @Test("a child sends N frames then exits: N delivered, then endOfStream", arguments: [0, 1, 1000])
         func framesThenExit(count: Int) async throws {
@@ -77,7 +74,7 @@ extension ProcessTests {
         func injectedEINTR() async throws {
             let program = URL(fileURLWithPath: TestHost.path).deletingLastPathComponent()
                 .appendingPathComponent("gipc-soak").path
-            let script = Self.root.appendingPathComponent("scripts/eintr.sh").path
+            let script = Repository.root.appendingPathComponent("scripts/eintr.sh").path
             let report = try await run("/bin/bash", [script, program, "6"])
             #expect(report.status == .exited(0), "\(report.output)")
             #expect(report.output.contains("lost 0, duplicated 0, corrupted 0"), "\(report.output)")

@@ -1,11 +1,12 @@
 import Foundation
+import GIPCTestSupport
 import Testing
 
 /// The documentation shows the peers that the interop tests run, verbatim, so that it cannot rot.
 @Suite("Interop documentation")
 struct InteropDocsTests {
     private static func text(_ path: String) throws -> String {
-        try String(contentsOf: Interop.root.appendingPathComponent(path), encoding: .utf8)
+        try String(contentsOf: Repository.root.appendingPathComponent(path), encoding: .utf8)
     }
 
     @Test(

@@ -1,5 +1,6 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -36,7 +37,7 @@ extension ProcessTests {
                 executable: binary, environment: [:], handles: [toChild, fromChildSink])
             var values: [Value] = [.bytes([]), .bytes([UInt8](repeating: 0xA5, count: 16 << 20))]
             if codecName != "raw" {
-                values += InteropCase.all.filter { $0.files[codecName] != nil }.map(\.value)
+                values += GoldenCase.all.filter { $0.files[codecName] != nil }.map(\.value)
                     .filter { (try? codec.encode($0)) != nil }
             }
             for value in values {

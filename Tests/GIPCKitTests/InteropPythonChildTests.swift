@@ -1,5 +1,6 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 extension ProcessTests {
@@ -9,8 +10,8 @@ extension ProcessTests {
     struct InteropPythonChild {
         /// Every golden case of `codec`, as the steps of Tests/Interop/golden_child.py: `echo` when Swift can encode
         /// the value (Foundation writes no top-level property list scalars), else `send`.
-        static func steps(_ codecName: String) -> [(InteropCase, echo: Bool)] {
-            InteropCase.all.compactMap { golden in
+        static func steps(_ codecName: String) -> [(GoldenCase, echo: Bool)] {
+            GoldenCase.all.compactMap { golden in
                 guard golden.files[codecName] != nil else { return nil }
                 let encodable = (try? Interop.codec(codecName).encode(golden.value)) != nil
                 return (golden, encodable)
@@ -27,7 +28,7 @@ extension ProcessTests {
             let (fromChild, fromChildSink) = try GIPC.pipe(of: Value.self, codec: codec)
             let child = try await GIPC.start(
                 executable: "python3",
-                arguments: [Interop.peer("golden_child.py"), Interop.fixtures.path, codecName]
+                arguments: [Interop.peer("golden_child.py"), Repository.fixtures.path, codecName]
                     + steps.map { "\($0.echo ? "echo" : "send"):\($0.0.name)" },
                 environment: inheritedEnvironment(), handles: [toChild, fromChildSink])
             var echoed = 0

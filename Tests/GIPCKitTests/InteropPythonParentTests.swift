@@ -1,5 +1,6 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 extension ProcessTests {
@@ -25,7 +26,7 @@ extension ProcessTests {
             let program = mode == "entry" ? TestHost.path : Interop.gipc
             let child = try await GIPC.start(
                 executable: "python3",
-                arguments: [Interop.peer("python_parent.py"), mode, program, codecName, Interop.fixtures.path],
+                arguments: [Interop.peer("python_parent.py"), mode, program, codecName, Repository.fixtures.path],
                 environment: inheritedEnvironment(), handles: [reportSink])
             let report = try await reports.get(timeout: .seconds(50))
             #expect(report.failures == [])

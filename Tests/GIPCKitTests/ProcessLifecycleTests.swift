@@ -155,22 +155,3 @@ func sigIgnoresTERM(_ pid: Int32) -> Bool {
     guard let mask = statusMask("SigIgn", pid: pid) else { return false }
     return mask & (1 << (UInt64(SIGTERM) - 1)) != 0
 }
-
-/// A signal mask line ("SigBlk", "SigIgn", …) of /proc/<pid>/status, or of the file at `path`.
-func statusMask(_ field: String, pid: Int32? = nil, path: String? = nil) -> UInt64? {
-    let text = readTextFile(path ?? "/proc/\(pid ?? getpid())/status")
-    for line in text.split(separator: "\n") where line.hasPrefix("\(field):") {
-        return UInt64(line.dropFirst(field.count + 1).trimmingPrefix(while: { $0 == "\t" || $0 == " " }), radix: 16)
-    }
-    return nil
-}
-
-/// Starts a program with posix_spawn directly, as code outside the library would.
-func spawnDirectly(_ argv: [String]) throws -> Int32 {
-    var pid: pid_t = 0
-    let cArguments = argv.map { strdup($0) } + [nil]
-    defer { for argument in cArguments { free(argument) } }
-    let rc = posix_spawn(&pid, argv[0], nil, nil, cArguments, environ)
-    guard rc == 0 else { throw GIPCError(.spawnFailed, "posix_spawn in the test failed", errno: rc) }
-    return pid
-}

@@ -78,6 +78,9 @@ func processState(_ pid: Int32) -> (state: Character, parent: Int32, command: St
     return (state, parent, command)
 }
 
+/// Whether `pid` is a zombie (dead, not yet reaped by whoever adopted it).
+func isZombie(_ pid: Int32) -> Bool { processState(pid)?.state == "Z" }
+
 /// Children of this process that have exited but not been reaped.
 func zombieChildren() -> [Int32] {
     guard let dir = opendir("/proc") else { return [] }
@@ -90,6 +93,25 @@ func zombieChildren() -> [Int32] {
         if info.parent == me, info.state == "Z" { zombies.append(pid) }
     }
     return zombies
+}
+
+/// A signal mask line ("SigBlk", "SigIgn", …) of /proc/<pid>/status, or of the file at `path`.
+func statusMask(_ field: String, pid: Int32? = nil, path: String? = nil) -> UInt64? {
+    let text = readTextFile(path ?? "/proc/\(pid ?? getpid())/status")
+    for line in text.split(separator: "\n") where line.hasPrefix("\(field):") {
+        return UInt64(line.dropFirst(field.count + 1).trimmingPrefix(while: { $0 == "\t" || $0 == " " }), radix: 16)
+    }
+    return nil
+}
+
+/// Starts a program with posix_spawn directly, as code outside the library would.
+func spawnDirectly(_ argv: [String]) throws -> Int32 {
+    var pid: pid_t = 0
+    let cArguments = argv.map { strdup($0) } + [nil]
+    defer { for argument in cArguments { free(argument) } }
+    let rc = posix_spawn(&pid, argv[0], nil, nil, cArguments, environ)
+    guard rc == 0 else { throw GIPCError(.spawnFailed, "posix_spawn in the test failed", errno: rc) }
+    return pid
 }
 
 /// A fresh path in the temporary directory, removed by the caller.
@@ -121,16 +143,7 @@ struct TestPipe {
     }
 
     /// Everything written until every write end is closed.
-    func readAll() -> String {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    func readAll() -> String { String(decoding: readToEnd(readFD), as: UTF8.self) }
 
     func closeBoth() {
         close(readFD)

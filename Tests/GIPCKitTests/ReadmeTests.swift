@@ -1,12 +1,12 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 extension ProcessTests {
     @Suite("README")
     struct ReadmeTests {
-        static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        static let root = Repository.root
 
         /// The README's text.
         static func readme() throws -> String {
@@ -34,7 +34,7 @@ extension ProcessTests {
         func readmeExample() async throws {
             let readme = try Self.readme()
             let example = try String(
-                contentsOf: Self.root.appendingPathComponent("Tests/ReadmeExample/main.swift"), encoding: .utf8)
+                contentsOf: Repository.root.appendingPathComponent("Tests/ReadmeExample/main.swift"), encoding: .utf8)
             #expect(readme.contains("```swift\n" + example + "```"))
 
             let program = URL(fileURLWithPath: TestHost.path).deletingLastPathComponent()

@@ -22,12 +22,16 @@ public func readTextFile(_ path: String) -> String {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return "" }
     defer { close(fd) }
+    return String(decoding: readToEnd(fd), as: UTF8.self)
+}
+
+/// Everything a blocking descriptor yields until the end of the stream (or until a read fails).
+public func readToEnd(_ fd: Int32) -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 4096)
     while true {
         let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
+        if n <= 0 { return bytes }
         bytes += chunk[0..<n]
     }
-    return String(decoding: bytes, as: UTF8.self)
 }

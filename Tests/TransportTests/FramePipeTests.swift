@@ -15,13 +15,8 @@ struct FramePipeTests {
         "payloads of edge sizes round-trip byte-exact between two tasks",
         arguments: [0, 1, 4095, 4096, 4097, 65535, 65536, 65537, 1 << 20, 16 << 20])
     func roundTrip(size: Int) async throws {
-        let pipe = try FramePipe()
-        let payload = pattern(count: size, seed: UInt32(truncatingIfNeeded: size))
-        let sender = Task { [payload] in try await pipe.writer.send(payload) }
-        let received = try await pipe.reader.receive()
-        try await sender.value
-        #expect(received.count == size)
-        #expect(received == payload)
+        try await Self.expectRoundTrip(
+            pattern(count: size, seed: UInt32(truncatingIfNeeded: size)), through: try FramePipe())
     }
 
     @Test("a 100 MiB frame round-trips when the reader's limit allows it")
@@ -31,10 +26,15 @@ struct FramePipeTests {
         var payload = [UInt8](repeating: 0, count: size)
         for index in stride(from: 0, to: size, by: 4093) { payload[index] = UInt8(truncatingIfNeeded: index / 4093) }
         payload[size - 1] = 0xAB
-        let sender = Task { [payload] in try await pipe.writer.send(payload) }
+        try await Self.expectRoundTrip(payload, through: pipe)
+    }
+
+    /// Sends `payload` from another task; the receive must return it byte for byte.
+    static func expectRoundTrip(_ payload: [UInt8], through pipe: FramePipe) async throws {
+        let sender = Task { try await pipe.writer.send(payload) }
         let received = try await pipe.reader.receive()
         try await sender.value
-        #expect(received.count == size)
+        #expect(received.count == payload.count)
         #expect(received == payload)
     }
 
@@ -102,7 +102,7 @@ struct FramePipeTests {
         let received = try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
             for sender in 0..<senders {
                 group.addTask {
-                    var generator = SplitMix(seed: UInt64(sender))
+                    var generator = SplitMix64(seed: UInt64(sender))
                     for sequence in 0..<perSender {
                         // Sizes up to 300 KB, most of them small: 0-300 KB shifted right by 0-7 bits.
                         let size = Int(generator.next() % 300_000) >> Int(generator.next() % 8)
@@ -152,52 +152,6 @@ struct FramePipeTests {
         for _ in 0..<10 { order.append(try await pipe.reader.receive()[0]) }
         for task in tasks { try await task.value }
         #expect(order == Array(0..<10))
-    }
-}
-
-/// A frame that carries its sender, sequence number, size and a checksum of its body.
-enum SelfCheckingFrame {
-    static func make(sender: Int, sequence: Int, size: Int) -> [UInt8] {
-        var frame = [UInt8](repeating: 0, count: max(size, 16))
-        write(UInt32(sender), into: &frame, at: 0)
-        write(UInt32(sequence), into: &frame, at: 4)
-        let body = pattern(count: frame.count - 16, seed: UInt32(sender * 100_000 + sequence))
-        frame.replaceSubrange(16..., with: body)
-        write(UInt32(frame.count), into: &frame, at: 8)
-        write(checksum(body), into: &frame, at: 12)
-        return frame
-    }
-
-    static func verify(_ frame: [UInt8]) -> (sender: Int, sequence: Int)? {
-        guard frame.count >= 16, read(frame, at: 8) == UInt32(frame.count) else { return nil }
-        guard read(frame, at: 12) == checksum(frame[16...]) else { return nil }
-        return (Int(read(frame, at: 0)), Int(read(frame, at: 4)))
-    }
-
-    private static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return hash
-    }
-
-    private static func write(_ value: UInt32, into frame: inout [UInt8], at offset: Int) {
-        for index in 0..<4 { frame[offset + index] = UInt8(truncatingIfNeeded: value >> (24 - 8 * index)) }
-    }
-
-    private static func read(_ frame: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(0) { $0 << 8 | UInt32(frame[offset + $1]) }
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -31,3 +31,12 @@ func transportError(_ body: () async throws -> Void) async -> TransportError? {
         return nil
     }
 }
+
+/// A receive with `timeout` on the empty `pipe` ends with `timedOut`, and the pipe still delivers: `next`, sent
+/// afterwards, is received.
+func expectTimeoutThenDelivery(_ pipe: FramePipe, timeout: Duration, next: [UInt8]) async throws {
+    let error = await transportError { _ = try await pipe.reader.receive(timeout: timeout) }
+    #expect(error?.code == .timedOut)
+    try await pipe.writer.send(next)
+    #expect(try await pipe.reader.receive(timeout: .seconds(5)) == next)
+}

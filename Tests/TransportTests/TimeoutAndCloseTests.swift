@@ -12,41 +12,47 @@ import Testing
 struct TimeoutAndCloseTests {
     @Test("receive with a timeout and no data times out")
     func receiveTimeoutNoData() async throws {
-        let pipe = try FramePipe()
-        let error = await transportError { _ = try await pipe.reader.receive(timeout: .milliseconds(30)) }
-        #expect(error?.code == .timedOut)
-        try await pipe.writer.send([1])
-        #expect(try await pipe.reader.receive(timeout: .seconds(5)) == [1])
+        try await expectTimeoutThenDelivery(try FramePipe(), timeout: .milliseconds(30), next: [1])
     }
 
     @Test("a receive that times out mid-frame keeps the partial frame for the next receive")
     func receiveTimeoutMidFrame() async throws {
-        let raw = RawPipe()
-        let reader = try FrameReader(adopting: raw.readFD)
         // Each write stays below the default 64 KiB pipe buffer: the test writes with blocking calls.
-        let frame = FrameFormat.frame(pattern(count: 100_000, seed: 5))
-        raw.write(Array(frame[0..<2]))
-        #expect(await transportError { _ = try await reader.receive(timeout: .milliseconds(20)) }?.code == .timedOut)
-        raw.write(Array(frame[2..<50_000]))
-        #expect(await transportError { _ = try await reader.receive(timeout: .milliseconds(20)) }?.code == .timedOut)
-        raw.write(Array(frame[50_000...]) + FrameFormat.frame([42]))
-        #expect(try await reader.receive(timeout: .seconds(5)) == pattern(count: 100_000, seed: 5))
-        #expect(try await reader.receive(timeout: .seconds(5)) == [42])
-        raw.closeWriteEnd()
+        try await Self.expectFrameSurvives(pattern(count: 100_000, seed: 5), cutAt: [2, 50_000], then: [42]) { reader in
+            #expect(
+                await transportError { _ = try await reader.receive(timeout: .milliseconds(20)) }?.code == .timedOut)
+        }
     }
 
     @Test("a receive cancelled mid-frame keeps the partial frame for the next receive")
     func receiveCancelledMidFrame() async throws {
+        try await Self.expectFrameSurvives(pattern(count: 5000, seed: 6), cutAt: [1000]) { reader in
+            let waiting = Task { try await reader.receive() }
+            try await Task.sleep(for: .milliseconds(30))
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+        }
+    }
+
+    /// Writes the frame of `payload` to a reader in parts, cut at the frame offsets `cutAt`, runs `interrupt` on the
+    /// reader after each part but the last, and expects the next receive to return `payload` whole. `then`, when
+    /// given, is a frame written with the last part, which must arrive next.
+    static func expectFrameSurvives(
+        _ payload: [UInt8], cutAt cuts: [Int], then next: [UInt8]? = nil,
+        interrupt: (FrameReader) async throws -> Void
+    ) async throws {
         let raw = RawPipe()
         let reader = try FrameReader(adopting: raw.readFD)
-        let frame = FrameFormat.frame(pattern(count: 5000, seed: 6))
-        raw.write(Array(frame[0..<1000]))
-        let waiting = Task { try await reader.receive() }
-        try await Task.sleep(for: .milliseconds(30))
-        waiting.cancel()
-        await #expect(throws: CancellationError.self) { try await waiting.value }
-        raw.write(Array(frame[1000...]))
-        #expect(try await reader.receive(timeout: .seconds(5)) == pattern(count: 5000, seed: 6))
+        let frame = FrameFormat.frame(payload)
+        var start = 0
+        for cut in cuts {
+            raw.write(Array(frame[start..<cut]))
+            try await interrupt(reader)
+            start = cut
+        }
+        raw.write(Array(frame[start...]) + (next.map(FrameFormat.frame) ?? []))
+        #expect(try await reader.receive(timeout: .seconds(5)) == payload)
+        if let next { #expect(try await reader.receive(timeout: .seconds(5)) == next) }
         raw.closeWriteEnd()
     }
 
