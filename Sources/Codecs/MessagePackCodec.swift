@@ -4,7 +4,7 @@
 /// integers in their smallest form (non-negative ones unsigned), `String` as str, `[UInt8]` and `Data` as bin,
 /// `Double` as float64, `Float` as float32, `nil` as nil, arrays, maps with struct fields as string keys in
 /// declaration order (absent optionals are left out), and `Date` as the timestamp extension (-1) in its smallest
-/// form. Encoding packs these forms with msgpack-c (see ``MessagePackWriter``); the writer tests pin them against
+/// form. Encoding packs these forms with msgpack-c (see `MessagePackWriter`); the writer tests pin them against
 /// Python msgpack at every width boundary.
 ///
 /// Decoding reads in place with a bounds-checked reader. Before anything is decoded the whole payload is walked once

@@ -3,7 +3,7 @@ internal import Foundation
 /// Binary property lists (name `plist`), through Foundation's `PropertyListEncoder` (binary format) and a hardened
 /// `PropertyListDecoder`.
 ///
-/// Before Foundation sees a payload, ``BinaryPropertyListValidator`` checks all of it without recursion: header,
+/// Before Foundation sees a payload, `BinaryPropertyListValidator` checks all of it without recursion: header,
 /// trailer and offsets, object types, counts against the bytes present, string encodings, reference cycles, nesting
 /// (through shared references) and the fully expanded size (see ``DecodeLimits``). Only a payload that passes reaches
 /// Foundation, whose binary decoder on Linux would otherwise crash on cycles and expand shared references without
