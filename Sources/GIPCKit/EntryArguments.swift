@@ -76,12 +76,8 @@ enum EntryArguments {
                 }
                 if count < 0 { throw GIPCError.system("read", errno: errno) }
             }
-        } catch let error as TransportError {
-            throw GIPCError(error)
-        } catch let error as GIPCError {
-            throw error
         } catch {
-            throw GIPCError(.systemError, "reading the arguments failed: \(error)")
+            throw GIPCError(error)
         }
     }
 

@@ -103,11 +103,7 @@ public final class FrameWriter: Sendable {
         if let earlier = failure.withLock({ $0 }) {
             end.abortTransfer()
             handOff()
-            throw TransportError(
-                .poisoned,
-                "the writer cannot be handed to a child: an earlier send left part of a frame in the pipe "
-                    + "(\(earlier.message))",
-                fileDescriptor: fd, underlying: earlier)
+            throw Self.unusable(after: earlier)
         }
         return fd
     }
