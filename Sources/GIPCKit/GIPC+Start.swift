@@ -173,7 +173,7 @@ extension GIPC {
             putBack()
             throw error
         }
-        for end in ends { end.completeTransfer() }
+        for end in ends { end.completeTransfer(to: process) }
         return process
     }
 }

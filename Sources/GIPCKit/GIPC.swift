@@ -20,7 +20,11 @@ public enum GIPC {
     ) throws -> (reader: PipeReader<Message>, writer: PipeWriter<Message>) {
         let pipe: FramePipe
         do { pipe = try FramePipe(options: options) } catch { throw GIPCError(error) }
-        return (PipeReader(end: pipe.reader, codec: codec), PipeWriter(end: pipe.writer, codec: codec))
+        let peer = PeerLink()
+        return (
+            PipeReader(end: pipe.reader, codec: codec, peer: peer),
+            PipeWriter(end: pipe.writer, codec: codec, peer: peer)
+        )
     }
 
     /// Runs `body` with a new pipe and closes both ends afterwards, whatever happens (gipc's

@@ -50,6 +50,17 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         public static let systemError = Code("systemError")
         /// An argument was not acceptable (the message says which).
         public static let invalidArgument = Code("invalidArgument")
+        /// The process holding the other end of the pipe exited abnormally (a signal, or a nonzero exit code)
+        /// before closing it; ``GIPCError/exitStatus`` says how, ``GIPCError/standardErrorTail`` what it printed
+        /// last when its standard error was captured.
+        public static let peerExited = Code("peerExited")
+        /// A pool worker died (or was stopped) while running the job; ``GIPCError/exitStatus`` and
+        /// ``GIPCError/standardErrorTail`` say how.
+        public static let workerCrashed = Code("workerCrashed")
+        /// A pool worker ran the job and the job itself threw; the message holds the error's description.
+        public static let jobFailed = Code("jobFailed")
+        /// The pool cannot run jobs any more: its workers kept dying at start-up.
+        public static let poolFailed = Code("poolFailed")
 
         public var description: String { name }
     }
@@ -71,6 +82,11 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
     /// Any other error this one wraps: for ``Code/invalidArgument`` from `start`, what the arguments' own
     /// `encode(to:)` threw.
     public let underlying: (any Error)?
+    /// How the process involved ended, for ``Code/peerExited`` and ``Code/workerCrashed``.
+    public let exitStatus: ExitStatus?
+    /// The last lines the process involved wrote to its standard error, when it was captured
+    /// (``ChildOutput/capture``); `nil` when it was not.
+    public let standardErrorTail: [String]?
 
     /// Creates an error. Library code uses the helpers below; this is public for tests and extensions.
     public init(
@@ -81,7 +97,9 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         pid: Int32? = nil,
         transportError: TransportError? = nil,
         codecError: CodecError? = nil,
-        underlying: (any Error)? = nil
+        underlying: (any Error)? = nil,
+        exitStatus: ExitStatus? = nil,
+        standardErrorTail: [String]? = nil
     ) {
         self.code = code
         self.message = message
@@ -91,6 +109,8 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         self.transportError = transportError
         self.codecError = codecError
         self.underlying = underlying
+        self.exitStatus = exitStatus
+        self.standardErrorTail = standardErrorTail
     }
 
     public var description: String {
@@ -99,6 +119,10 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         if let syscall, let errno { text += " [\(syscall): \(String(cString: strerror(errno))) (errno \(errno))]" }
         if let transportError { text += " [\(transportError)]" }
         if let codecError { text += " [\(codecError)]" }
+        if let exitStatus { text += " [\(exitStatus)]" }
+        if let tail = standardErrorTail, !tail.isEmpty {
+            text += "\n  last lines of standard error:\n" + tail.map { "    " + $0 }.joined(separator: "\n")
+        }
         return text
     }
 }

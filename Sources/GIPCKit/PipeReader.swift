@@ -13,10 +13,13 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     /// Whether messages are byte arrays taken as they arrive (the raw codec): the received payload is the message,
     /// without a copy.
     private let receivesBytesAsIs: Bool
+    /// Who holds the writing end, when this process made the pipe.
+    let peer: PeerLink?
 
-    init(end: FrameReader, codec: any MessageCodec) {
+    init(end: FrameReader, codec: any MessageCodec, peer: PeerLink? = nil) {
         self.end = end
         self.codec = codec
+        self.peer = peer
         self.receivesBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
 
@@ -42,9 +45,18 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/endOfStream`` when the writer closed at a message boundary,
     ///   ``GIPCError/Code/truncated``, ``GIPCError/Code/corruptStream``, ``GIPCError/Code/timedOut``,
     ///   ``GIPCError/Code/codecFailure``, ``GIPCError/Code/closed``, ``GIPCError/Code/transferred``;
+    ///   ``GIPCError/Code/peerExited`` instead of an end of stream or a truncated message when the writing end was
+    ///   handed to a child that then ended abnormally (a signal, a nonzero exit code);
     ///   `CancellationError` when the task is cancelled while waiting.
     public func get(timeout: Duration? = nil) async throws -> Message {
-        let payload = try await GIPCError.mapping { try await end.receive(timeout: timeout) }
+        let payload: [UInt8]
+        do {
+            payload = try await end.receive(timeout: timeout)
+        } catch let error as TransportError {
+            let mapped = GIPCError(error)
+            guard mapped.code == .endOfStream || mapped.code == .truncated, let peer else { throw mapped }
+            throw await peer.exitError(replacing: mapped) ?? mapped
+        }
         if receivesBytesAsIs { return unsafeBitCast(payload, to: Message.self) }
         do {
             return try codec.decode(Message.self, from: payload)

@@ -11,10 +11,13 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     public let codec: any MessageCodec
     /// Whether messages are byte arrays sent as they are (the raw codec): no encoding, no copy.
     private let sendsBytesAsIs: Bool
+    /// Shared with the reading end, when this process made the pipe.
+    let peer: PeerLink?
 
-    init(end: FrameWriter, codec: any MessageCodec) {
+    init(end: FrameWriter, codec: any MessageCodec, peer: PeerLink? = nil) {
         self.end = end
         self.codec = codec
+        self.peer = peer
         self.sendsBytesAsIs = codec is RawCodec && Message.self == [UInt8].self
     }
 

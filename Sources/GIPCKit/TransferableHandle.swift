@@ -21,15 +21,19 @@ public struct TransferEnd: Sendable {
 
     let end: End
     let codec: any MessageCodec
+    /// For a writing end made here: the link its reading end asks about the child that received it.
+    let peer: PeerLink?
 
     init(reader: FrameReader, codec: any MessageCodec) {
         self.end = .reader(reader)
         self.codec = codec
+        self.peer = nil
     }
 
-    init(writer: FrameWriter, codec: any MessageCodec) {
+    init(writer: FrameWriter, codec: any MessageCodec, peer: PeerLink?) {
         self.end = .writer(writer)
         self.codec = codec
+        self.peer = peer
     }
 
     /// The codec's settings, checked to fit in `GIPC_HANDLES`.
@@ -76,7 +80,9 @@ public struct TransferEnd: Sendable {
         }
     }
 
-    func completeTransfer() {
+    /// Closes this end here now that `child` holds it.
+    func completeTransfer(to child: ChildProcess) {
+        peer?.writerMoved(to: child)
         switch end {
         case .reader(let reader): reader.completeTransfer()
         case .writer(let writer): writer.completeTransfer()
@@ -96,7 +102,7 @@ extension PipeReader: TransferableHandle {
 }
 
 extension PipeWriter: TransferableHandle {
-    public var transferEnds: [TransferEnd] { [TransferEnd(writer: end, codec: codec)] }
+    public var transferEnds: [TransferEnd] { [TransferEnd(writer: end, codec: codec, peer: peer)] }
 }
 
 extension DuplexPipe: TransferableHandle {

@@ -1,0 +1,59 @@
+import GIPCTransport
+
+/// How a pool starts one worker process, and how it speaks with it.
+struct PoolLauncher: Sendable {
+    /// How jobs and answers travel.
+    enum Framing: Sendable {
+        /// A ``PoolWorker``: jobs frames and replies frames (``PoolBatch``), a ready frame after set-up.
+        case batches
+        /// An executable: one frame per job, one result frame per job, in order.
+        case frames
+    }
+
+    /// A started worker and the pool's ends of its pipes.
+    struct Launched: Sendable {
+        var process: ChildProcess
+        var jobs: FrameWriter
+        var replies: FrameReader
+    }
+
+    let framing: Framing
+    /// The worker's entry name or executable, for messages.
+    let name: String
+    let start: @Sendable () async throws -> Launched
+
+    /// Workers running the entry `worker`.
+    static func entry<Worker: PoolWorker>(
+        _ worker: Worker.Type, codec: any MessageCodec, options: PoolOptions, host: String?
+    ) -> PoolLauncher {
+        let settings = codec.settings ?? [:]
+        return PoolLauncher(framing: .batches, name: Worker.entryName) {
+            let pipeOptions = PipeOptions(maxFrameBytes: options.maxFrameBytes)
+            let jobs = try GIPC.pipe(of: [UInt8].self, codec: .raw, options: pipeOptions)
+            let replies = try GIPC.pipe(of: [UInt8].self, codec: .raw, options: pipeOptions)
+            let arguments = PoolWorkerArguments(
+                jobs: jobs.reader, replies: replies.writer, codec: codec.name, codecSettings: settings)
+            let process = try await GIPC.start(
+                Worker.self, arguments, name: options.name, host: host, environment: options.environment,
+                standardOutput: options.standardOutput, standardError: options.standardError)
+            return Launched(process: process, jobs: jobs.writer.end, replies: replies.reader.end)
+        }
+    }
+
+    /// Workers running `executable`: jobs on descriptor 3, results on descriptor 4, both described by
+    /// `GIPC_HANDLES` with the pool's codec.
+    static func executable(
+        _ executable: String, arguments: [String], codec: any MessageCodec, options: PoolOptions
+    ) -> PoolLauncher {
+        PoolLauncher(framing: .frames, name: executable) {
+            let pipeOptions = PipeOptions(maxFrameBytes: options.maxFrameBytes)
+            let jobs = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
+            let replies = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
+            let process = try await GIPC.start(
+                executable: executable, arguments: arguments, environment: options.environment,
+                handles: [jobs.reader, replies.writer], name: options.name,
+                standardOutput: options.standardOutput, standardError: options.standardError)
+            return Launched(process: process, jobs: jobs.writer.end, replies: replies.reader.end)
+        }
+    }
+}

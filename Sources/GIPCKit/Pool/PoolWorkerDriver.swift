@@ -1,0 +1,107 @@
+import GIPCTransport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The two tasks that serve one worker process: a sender that writes the work the pool gives it, and a receiver
+/// that reads the answers, notices the worker's end, and reports both to the pool.
+enum PoolWorkerDriver {
+    static func start(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) {
+        Task.detached { await send(core: core, workerID: workerID, launched: launched) }
+        Task.detached { await receive(core: core, workerID: workerID, launched: launched) }
+    }
+
+    private static func send(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async {
+        while let work = await core.nextWork(for: workerID) {
+            do {
+                switch core.launcher.framing {
+                case .batches:
+                    try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
+                case .frames:
+                    for payload in work.payloads { try await launched.jobs.send(payload) }
+                }
+            } catch {
+                // The worker is gone or stuck; the receiver reports it.
+                try? launched.process.signalGroup(SIGKILL)
+                break
+            }
+        }
+        // The worker answers what it has, then sees the end of its jobs and exits.
+        try? launched.jobs.close()
+    }
+
+    private static func receive(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async {
+        var reason: String? = nil
+        do {
+            try await serve(core: core, workerID: workerID, launched: launched)
+        } catch let error as TransportError where error.code == .endOfStream {
+            reason = nil
+        } catch let error as TransportError {
+            reason = error.message
+        } catch let error as GIPCError {
+            reason = error.message
+        } catch {
+            reason = "\(error)"
+        }
+        if reason != nil { try? launched.process.signalGroup(SIGKILL) }
+        try? launched.replies.close()
+        let status: ExitStatus
+        if let exited = try? await launched.process.join(timeout: core.options.gracePeriod) {
+            status = exited
+        } else {
+            status = await launched.process.stop(gracePeriod: .zero)
+        }
+        let tail = await launched.process.standardError?.finalLines()
+        core.workerEnded(workerID, status: status, tail: tail, reason: reason)
+    }
+
+    /// Reads answers until the worker closes its end.
+    private static func serve(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
+        let replies = launched.replies
+        if core.launcher.framing == .batches {
+            guard try PoolBatch.replies(in: try await replies.receive()).isEmpty else {
+                throw GIPCError(.corruptStream, "the worker answered before it was ready")
+            }
+            core.workerReady(workerID)
+        }
+        while true {
+            switch core.launcher.framing {
+            case .batches:
+                try core.complete(workerID, replies: PoolBatch.replies(in: try await replies.receive()))
+            case .frames:
+                let first = try await replies.receive()
+                guard let owed = core.answersOwed(by: workerID) else {
+                    throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
+                }
+                var answers = [PoolReply(kind: .result, bytes: first)]
+                while answers.count < owed { answers.append(PoolReply(kind: .result, bytes: try await replies.receive())) }
+                try core.complete(workerID, replies: answers)
+            }
+            if let limit = core.options.maxWorkerMemoryBytes, let resident = residentBytes(of: launched.process.pid),
+                resident > limit
+            {
+                core.retire(workerID)
+            }
+        }
+    }
+
+    /// The resident memory of process `pid` (Linux `/proc/PID/statm`), or `nil` where it cannot be read.
+    static func residentBytes(of pid: Int32) -> Int? {
+        #if os(Linux)
+            let fd = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 128)
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { return nil }
+            let fields = String(decoding: buffer[..<count], as: UTF8.self).split(separator: " ")
+            guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+            return nil
+        #endif
+    }
+}
