@@ -19,9 +19,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def plan(gipc, python, c_baseline, quick):
-    """(workload, contender, argv, reference?) in the order they run within a round."""
+    """(workload, contender, argv) in the order they run within a round."""
     py = [python, os.path.join(HERE, "python", "gipc_bench.py")]
     mp = [python, os.path.join(HERE, "python", "mp_spawn_bench.py")]
+    pool = [python, os.path.join(HERE, "python", "pool_bench.py"), "--json"]
 
     def swift(workload, count=None):
         argv = [gipc, "bench", "--workload", workload, "--json"]
@@ -29,6 +30,9 @@ def plan(gipc, python, c_baseline, quick):
 
     def gipc_py(workload, contender, count=None):
         return py + ["--workload", workload, "--contender", contender] + (["--count", str(count)] if count else [])
+
+    def pool_py(contender, count):
+        return pool + ["--contender", contender] + (["--count", str(count)] if quick else [])
 
     small = 50000 if quick else None
     return [
@@ -54,19 +58,45 @@ def plan(gipc, python, c_baseline, quick):
         ("spawn", "mp-spawn", mp),
         ("memory", "gipckit", swift("memory")),
         ("memory", "gipc-raw", gipc_py("memory", "gipc-raw")),
+        ("pool", "gipckit", swift("pool", 5000 if quick else None)),
+        ("pool", "gipckit-chunked", swift("pool-chunked", 20000 if quick else None)),
+        ("pool", "ppe-submit", pool_py("ppe-submit", 2000)),
+        ("pool", "pool-imap", pool_py("pool-imap", 5000)),
+        ("pool", "pool-map", pool_py("pool-map", 20000)),
     ]
 
 
 # The GIPCKit contender each workload's ratios are computed from.
 REFERENCE = {"typed": "gipckit-msgpack"}
 
+# Workloads whose ratios are computed only for these contenders (and the reference); others: every contender.
+RATIO_AGAINST = {"pool": ("ppe-submit", "pool-imap", "pool-map")}
+
+# Contenders whose `gipc bench` workload may not exist yet (the process pool is being written): skipped, with a
+# message, when `gipc bench` refuses the workload as unknown. Every other failure still stops the run.
+MAY_BE_UNKNOWN = {("pool", "gipckit"), ("pool", "gipckit-chunked")}
+
+# The exit status of a usage error in `gipc` (ArgumentParser's validation failure, EX_USAGE).
+USAGE_ERROR = 64
+
 
 def reference(workload):
     return REFERENCE.get(workload, "gipckit")
 
 
-def run_one(argv):
+def has_ratio(workload, contender):
+    against = RATIO_AGAINST.get(workload)
+    return against is None or contender in against or contender == reference(workload)
+
+
+def run_one(argv, may_be_unknown=False):
+    """The JSON object the command prints last; with may_be_unknown, a line saying why it is skipped (a string)
+    instead when `gipc bench` refuses the argv's `--workload` as unknown."""
     completed = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+    if may_be_unknown and completed.returncode == USAGE_ERROR:
+        unknown = f"unknown workload '{argv[argv.index('--workload') + 1]}'"
+        if unknown in completed.stderr:
+            return f"{os.path.basename(argv[0])} {argv[1]}: {unknown}"
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -86,7 +116,7 @@ def summarise(samples):
     for row in rows:
         ref = by_key.get((row["workload"], reference(row["workload"]), row["metric"]))
         # ratio: GIPCKit's median / this contender's median; advantage: how many times better GIPCKit is.
-        if ref and row["median"]:
+        if ref and row["median"] and has_ratio(row["workload"], row["contender"]):
             row["ratio"] = ref["median"] / row["median"]
             row["advantage"] = row["ratio"] if row["better"] == "higher" else 1 / row["ratio"]
     return rows
@@ -215,7 +245,7 @@ def main():
     parser.add_argument("--c", required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", help="comma-separated workloads")
-    parser.add_argument("--quick", action="store_true", help="fewer small messages (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="fewer small messages and pool jobs (a smoke run)")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
     runs = plan(args.gipc, args.python, args.c, args.quick)
@@ -223,9 +253,17 @@ def main():
         wanted = set(args.only.split(","))
         runs = [run for run in runs if run[0] in wanted]
     samples = {}
+    skipped = {}  # (workload, contender) -> why, for the contenders whose workload gipc does not know yet
     for round_number in range(1, args.rounds + 1):
         for workload, contender, argv in runs:
-            result = run_one(argv)
+            if (workload, contender) in skipped:
+                continue
+            result = run_one(argv, may_be_unknown=(workload, contender) in MAY_BE_UNKNOWN)
+            if isinstance(result, str):
+                skipped[(workload, contender)] = result
+                print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} skipped: {result}",
+                      flush=True)
+                continue
             figures = ", ".join(f"{m['name']} {fmt(m['value'])} {m['unit']}" for m in result["metrics"])
             print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} {figures}", flush=True)
             for m in result["metrics"]:
@@ -238,11 +276,18 @@ def main():
     print()
     print(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved")
     print(table(rows, checks))
+    notes = "".join(f"\nSkipped: {w} {c} ({reason})" for (w, c), reason in skipped.items())
+    notes = f"\n{notes}\n" if notes else ""
+    print(notes, end="")
     os.makedirs(args.out, exist_ok=True)
     document = {
         "machine": machine, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "rounds": args.rounds, "results": rows, "targets": checks,
     }
+    if skipped:
+        document["skipped"] = [
+            {"workload": w, "contender": c, "reason": reason} for (w, c), reason in skipped.items()
+        ]
     with open(os.path.join(args.out, "latest.json"), "w") as out:
         json.dump(document, out, indent=1, sort_keys=True)
         out.write("\n")
@@ -250,6 +295,7 @@ def main():
         out.write(svg(rows, machine))
     with open(os.path.join(args.out, "latest.md"), "w") as out:
         out.write(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved\n\n{table(rows, checks)}\n")
+        out.write(notes)
     return 0
 
 
