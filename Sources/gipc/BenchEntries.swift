@@ -10,7 +10,7 @@ import GIPCKit
 /// The entries that `gipc bench` runs in its children.
 enum BenchEntries {
     static let all: [any ChildEntry.Type] = [
-        BenchRawSink.self, BenchRecordSink.self, BenchEcho.self, BenchNothing.self,
+        BenchRawSink.self, BenchRecordSink.self, BenchEcho.self, BenchNothing.self, BenchPoolEcho.self,
     ]
 
     /// The peak resident set size of this process in bytes.

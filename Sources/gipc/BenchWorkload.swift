@@ -13,6 +13,9 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case pingPong = "ping-pong"
     case spawn
     case memory
+    case pool
+    case poolPipelined = "pool-pipelined"
+    case poolChunked = "pool-chunked"
 
     func run(count: Int?) async throws -> BenchResult {
         var result = BenchResult(workload: rawValue)
@@ -37,6 +40,12 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.pingPong(count: count ?? 20_000, into: &result)
         case .spawn:
             try await Self.spawn(count: count ?? 10, into: &result)
+        case .pool:
+            try await Self.pool(count: count ?? 30_000, chunkSize: 1, inFlight: 1, into: &result)
+        case .poolPipelined:
+            try await Self.pool(count: count ?? 100_000, chunkSize: 1, inFlight: 8, into: &result)
+        case .poolChunked:
+            try await Self.pool(count: count ?? 500_000, chunkSize: 256, inFlight: 1, into: &result)
         }
         return result
     }
@@ -144,7 +153,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         guard status.isSuccess else { throw BenchError.unexpected("child \(child.pid) ended: \(status)") }
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -126,9 +126,10 @@ extension PoolCore {
             }
             worker.inFlight.removeFirst()
             if let timer = work.timer { reactor.cancelTimer(timer) }
+            if !worker.inFlight.isEmpty { begin(&worker.inFlight[0], on: workerID) }
             let now = Deadline.now.nanoseconds
             for reply in replies {
-                state.runTimes.add(now - (work.dispatched?.nanoseconds ?? now))
+                state.runTimes.add(now - (work.started?.nanoseconds ?? now))
                 if reply.kind == .result { state.completed += 1 } else { state.failed += 1 }
             }
             worker.ready = true
@@ -193,18 +194,23 @@ extension PoolCore {
                     + (reason.map { " (\($0))" } ?? ""),
                 pid: worker.process.pid, exitStatus: status, standardErrorTail: tail)
             var retried: [PoolWork] = []
-            for inFlight in worker.inFlight {
+            for (position, inFlight) in worker.inFlight.enumerated() {
                 var work = inFlight
                 if let timer = work.timer { reactor.cancelTimer(timer) }
+                work.timer = nil
+                work.dispatched = nil
+                work.started = nil
                 let outcome: PoolWork.Outcome
                 if let verdict = work.verdict {
                     outcome = verdict
                 } else if case .closed(let error) = state.phase {
                     outcome = .failed(error)
+                } else if position > 0 && launcher.framing == .batches {
+                    // A Swift worker runs its frames one after another: this one never started.
+                    retried.append(work)
+                    continue
                 } else if work.attempts < options.retries {
                     work.attempts += 1
-                    work.dispatched = nil
-                    work.timer = nil
                     retried.append(work)
                     continue
                 } else {

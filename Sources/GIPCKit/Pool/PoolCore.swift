@@ -142,7 +142,8 @@ final class PoolCore: Sendable {
                 if state.workers[workerID]!.inFlight[index].verdict == nil {
                     state.workers[workerID]!.inFlight[index].verdict = .cancelled
                 }
-                effects.append(kill(worker.process))
+                // Only the oldest work runs; one sent behind it is answered and its answer dropped.
+                if index == 0 { effects.append(kill(worker.process)) }
                 return
             }
         }
@@ -175,11 +176,7 @@ final class PoolCore: Sendable {
         let now = Deadline.now
         work.dispatched = now
         for _ in work.payloads { state.waitTimes.add(now.nanoseconds - work.submitted.nanoseconds) }
-        if let timeout = options.jobTimeout {
-            let limit = timeout * work.payloads.count
-            let workID = work.id
-            work.timer = reactor.schedule(at: .after(limit) ?? now) { [self] in timedOut(workID, on: workerID) }
-        }
+        if state.workers[workerID]!.inFlight.isEmpty { begin(&work, on: workerID) }
         state.workers[workerID]!.inFlight.append(work)
         let continuation = state.workers[workerID]!.waiting!
         state.workers[workerID]!.waiting = nil
@@ -188,6 +185,16 @@ final class PoolCore: Sendable {
             state.workers[workerID]!.idleTimer = nil
         }
         return continuation
+    }
+
+    /// Records that the worker starts `work` now (it is the oldest it has), and arms its timeout.
+    func begin(_ work: inout PoolWork, on workerID: UInt64) {
+        let now = Deadline.now
+        work.started = now
+        guard let timeout = options.jobTimeout else { return }
+        let workID = work.id
+        let limit = timeout * work.payloads.count
+        work.timer = reactor.schedule(at: .after(limit) ?? now) { [self] in timedOut(workID, on: workerID) }
     }
 
     /// Moves held work into the queue while there is room.

@@ -47,19 +47,15 @@ extension PoolWorker {
             throw GIPCError(.invalidArgument, "pool worker \(entryName): \(error.message)", codecError: error.codecError)
         }
         var worker = try await Self()
-        try await arguments.replies.put(PoolBatch.repliesFrame([]))
-        while true {
-            let frame: [UInt8]
-            do {
-                frame = try await arguments.jobs.get()
-            } catch let error as GIPCError where error.code == .endOfStream {
-                return
-            }
-            var replies: [PoolReply] = []
+        let jobs = BlockingFrames(fd: arguments.jobs.fileDescriptor, maxFrameBytes: arguments.jobs.maxFrameBytes)
+        let replies = BlockingFrames(fd: arguments.replies.fileDescriptor, maxFrameBytes: 0)
+        try replies.write(PoolBatch.repliesFrame([]))
+        while let frame = try jobs.read() {
+            var answers: [PoolReply] = []
             for payload in try PoolBatch.jobs(in: frame) {
-                replies.append(await worker.reply(to: payload, codec: codec))
+                answers.append(await worker.reply(to: payload, codec: codec))
             }
-            try await arguments.replies.put(PoolBatch.repliesFrame(replies))
+            try replies.write(PoolBatch.repliesFrame(answers))
         }
     }
 

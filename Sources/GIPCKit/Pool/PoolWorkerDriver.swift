@@ -6,23 +6,60 @@ import GIPCTransport
     import Darwin
 #endif
 
-/// The two tasks that serve one worker process: a sender that writes the work the pool gives it, and a receiver
-/// that reads the answers, notices the worker's end, and reports both to the pool.
+/// The tasks that serve one worker process: they write the work the pool gives it, read the answers, notice the
+/// worker's end, and report all of it to the pool.
+///
+/// A worker with one job at a time is served by one task that sends a job and reads its answer in turn, so a job
+/// costs no hand-over between tasks. A worker with several jobs in flight has a sender task and a receiver task,
+/// so that sending never waits for an answer (and the two pipes never fill up against each other).
 enum PoolWorkerDriver {
     static func start(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) {
-        Task.detached { await send(core: core, workerID: workerID, launched: launched) }
-        Task.detached { await receive(core: core, workerID: workerID, launched: launched) }
+        if core.options.jobsInFlightPerWorker == 1 {
+            Task.detached {
+                await finish(core: core, workerID: workerID, launched: launched) {
+                    try await serveInTurn(core: core, workerID: workerID, launched: launched)
+                }
+            }
+        } else {
+            Task.detached { await send(core: core, workerID: workerID, launched: launched) }
+            Task.detached {
+                await finish(core: core, workerID: workerID, launched: launched) {
+                    try await serve(core: core, workerID: workerID, launched: launched)
+                }
+            }
+        }
+    }
+
+    /// Sends one work, reads its answers, and again, until the pool gives the worker no more; then closes the jobs
+    /// pipe and waits for the worker to close its end.
+    private static func serveInTurn(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
+        try await awaitReady(core: core, workerID: workerID, launched: launched)
+        while let work = await core.nextWork(for: workerID) {
+            do {
+                try await write(work, core: core, launched: launched)
+            } catch let error as TransportError where error.code == .peerClosed {
+                break  // the worker is gone; reading tells how
+            }
+            try await readAnswers(core: core, workerID: workerID, launched: launched)
+        }
+        try? launched.jobs.close()
+        _ = try await launched.replies.receive()
+        throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
+    }
+
+    private static func write(_ work: PoolWork, core: PoolCore, launched: PoolLauncher.Launched) async throws {
+        switch core.launcher.framing {
+        case .batches:
+            try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
+        case .frames:
+            for payload in work.payloads { try await launched.jobs.send(payload) }
+        }
     }
 
     private static func send(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async {
         while let work = await core.nextWork(for: workerID) {
             do {
-                switch core.launcher.framing {
-                case .batches:
-                    try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
-                case .frames:
-                    for payload in work.payloads { try await launched.jobs.send(payload) }
-                }
+                try await write(work, core: core, launched: launched)
             } catch {
                 // The worker is gone or stuck; the receiver reports it.
                 try? launched.process.signalGroup(SIGKILL)
@@ -33,10 +70,13 @@ enum PoolWorkerDriver {
         try? launched.jobs.close()
     }
 
-    private static func receive(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async {
+    /// Runs `body` until the worker's end, then reports how it ended.
+    private static func finish(
+        core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched, _ body: () async throws -> Void
+    ) async {
         var reason: String? = nil
         do {
-            try await serve(core: core, workerID: workerID, launched: launched)
+            try await body()
         } catch let error as TransportError where error.code == .endOfStream {
             reason = nil
         } catch let error as TransportError {
@@ -60,31 +100,38 @@ enum PoolWorkerDriver {
 
     /// Reads answers until the worker closes its end.
     private static func serve(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
-        let replies = launched.replies
-        if core.launcher.framing == .batches {
-            guard try PoolBatch.replies(in: try await replies.receive()).isEmpty else {
-                throw GIPCError(.corruptStream, "the worker answered before it was ready")
-            }
-            core.workerReady(workerID)
+        try await awaitReady(core: core, workerID: workerID, launched: launched)
+        while true { try await readAnswers(core: core, workerID: workerID, launched: launched) }
+    }
+
+    /// Reads the ready frame of an entry worker.
+    private static func awaitReady(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
+        guard core.launcher.framing == .batches else { return }
+        guard try PoolBatch.replies(in: try await launched.replies.receive()).isEmpty else {
+            throw GIPCError(.corruptStream, "the worker answered before it was ready")
         }
-        while true {
-            switch core.launcher.framing {
-            case .batches:
-                try core.complete(workerID, replies: PoolBatch.replies(in: try await replies.receive()))
-            case .frames:
-                let first = try await replies.receive()
-                guard let owed = core.answersOwed(by: workerID) else {
-                    throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
-                }
-                var answers = [PoolReply(kind: .result, bytes: first)]
-                while answers.count < owed { answers.append(PoolReply(kind: .result, bytes: try await replies.receive())) }
-                try core.complete(workerID, replies: answers)
+        core.workerReady(workerID)
+    }
+
+    /// Reads the answers to the worker's oldest work and completes it.
+    private static func readAnswers(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
+        let replies = launched.replies
+        switch core.launcher.framing {
+        case .batches:
+            try core.complete(workerID, replies: PoolBatch.replies(in: try await replies.receive()))
+        case .frames:
+            let first = try await replies.receive()
+            guard let owed = core.answersOwed(by: workerID) else {
+                throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
             }
-            if let limit = core.options.maxWorkerMemoryBytes, let resident = residentBytes(of: launched.process.pid),
-                resident > limit
-            {
-                core.retire(workerID)
-            }
+            var answers = [PoolReply(kind: .result, bytes: first)]
+            while answers.count < owed { answers.append(PoolReply(kind: .result, bytes: try await replies.receive())) }
+            try core.complete(workerID, replies: answers)
+        }
+        if let limit = core.options.maxWorkerMemoryBytes, let resident = residentBytes(of: launched.process.pid),
+            resident > limit
+        {
+            core.retire(workerID)
         }
     }
 
