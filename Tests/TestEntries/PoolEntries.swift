@@ -46,6 +46,8 @@ public enum ChaosJob: Codable, Sendable, Hashable {
     case value(Int)
     /// Kills itself with the signal (its default action, whatever handler the runtime installed).
     case signal(Int32)
+    /// Calls `abort()`.
+    case abort
     /// Writes through an invalid pointer: a real segmentation fault, reported by Swift's backtracer.
     case segfault
     /// Exits with the code.
@@ -76,6 +78,8 @@ public struct ChaosWorker: PoolWorker {
             signal(number, SIG_DFL)
             raise(number)
             return -1
+        case .abort:
+            abort()
         case .segfault:
             UnsafeMutablePointer<Int>(bitPattern: 8)!.pointee = 1
             return -1

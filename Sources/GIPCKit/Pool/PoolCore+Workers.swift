@@ -304,7 +304,8 @@ extension PoolCore {
             return PoolStatistics(
                 queued: state.queue.jobCount + state.blocked.jobCount, running: running, completed: state.completed,
                 failed: state.failed, restarts: state.restarts, recycled: state.recycled,
-                workers: state.workers.count, waitTime: state.waitTimes.percentiles,
+                workers: state.workers.count, workerProcessIDs: state.workers.values.map(\.process.pid).sorted(),
+                waitTime: state.waitTimes.percentiles,
                 runTime: state.runTimes.percentiles)
         }
     }

@@ -20,6 +20,8 @@ public struct PoolStatistics: Sendable, CustomStringConvertible {
     public var recycled: Int
     /// Worker processes running now.
     public var workers: Int
+    /// Their process IDs.
+    public var workerProcessIDs: [Int32]
     /// From submit to a worker receiving the job.
     public var waitTime: Percentiles
     /// From a worker receiving the job to its answer.

@@ -2,6 +2,7 @@
 public struct ChildOutput: Sendable {
     public static var inherit: ChildOutput { ChildOutput() }
     public static func capture(keepingLast: Int) -> ChildOutput { ChildOutput() }
+    public static var discard: ChildOutput { ChildOutput() }
 }
 public struct ChildEnvironment: Sendable {
     public static var inherit: ChildEnvironment { ChildEnvironment() }
