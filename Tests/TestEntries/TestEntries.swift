@@ -14,7 +14,7 @@ public enum TestEntries {
         BigWriter.self, DaemonParent.self, Sleeper.self, DuplexEcho.self, EarlyExit.self, ReadOne.self,
         SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
         StartUnlistedWithEmptyHost.self,
-    ] + PoolEntries.workers
+    ] + PoolEntries.workers + [WriteThenEnd.self]
 }
 
 /// Sends back every message it receives (as dynamic values, so any codec and type works) until end of stream.
