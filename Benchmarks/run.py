@@ -59,6 +59,7 @@ def plan(gipc, python, c_baseline, quick):
         ("memory", "gipckit", swift("memory")),
         ("memory", "gipc-raw", gipc_py("memory", "gipc-raw")),
         ("pool", "gipckit", swift("pool", 5000 if quick else None)),
+        ("pool", "gipckit-pipelined", swift("pool-pipelined", 5000 if quick else None)),
         ("pool", "gipckit-chunked", swift("pool-chunked", 20000 if quick else None)),
         ("pool", "ppe-submit", pool_py("ppe-submit", 2000)),
         ("pool", "pool-imap", pool_py("pool-imap", 5000)),
@@ -72,13 +73,6 @@ REFERENCE = {"typed": "gipckit-msgpack"}
 # Workloads whose ratios are computed only for these contenders (and the reference); others: every contender.
 RATIO_AGAINST = {"pool": ("ppe-submit", "pool-imap", "pool-map")}
 
-# Contenders whose `gipc bench` workload may not exist yet (the process pool is being written): skipped, with a
-# message, when `gipc bench` refuses the workload as unknown. Every other failure still stops the run.
-MAY_BE_UNKNOWN = {("pool", "gipckit"), ("pool", "gipckit-chunked")}
-
-# The exit status of a usage error in `gipc` (ArgumentParser's validation failure, EX_USAGE).
-USAGE_ERROR = 64
-
 
 def reference(workload):
     return REFERENCE.get(workload, "gipckit")
@@ -89,14 +83,9 @@ def has_ratio(workload, contender):
     return against is None or contender in against or contender == reference(workload)
 
 
-def run_one(argv, may_be_unknown=False):
-    """The JSON object the command prints last; with may_be_unknown, a line saying why it is skipped (a string)
-    instead when `gipc bench` refuses the argv's `--workload` as unknown."""
+def run_one(argv):
+    """The JSON object the command prints last."""
     completed = subprocess.run(argv, capture_output=True, text=True, timeout=900)
-    if may_be_unknown and completed.returncode == USAGE_ERROR:
-        unknown = f"unknown workload '{argv[argv.index('--workload') + 1]}'"
-        if unknown in completed.stderr:
-            return f"{os.path.basename(argv[0])} {argv[1]}: {unknown}"
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -152,6 +141,14 @@ def targets(rows):
     check("ping-pong p50 <= 1/3 gipc",
           ratio(figure("ping-pong", "gipckit", "p50"), figure("ping-pong", "gipc-raw", "p50")), 1 / 3,
           lambda v: v <= 1 / 3)
+    ppe = figure("pool", "ppe-submit", "throughput")
+    check("pool, one job per frame, 1 in flight >= 10x ProcessPoolExecutor.submit",
+          ratio(figure("pool", "gipckit", "throughput"), ppe), 10, lambda v: v >= 10)
+    check("pool, one job per frame, 8 in flight >= 10x ProcessPoolExecutor.submit",
+          ratio(figure("pool", "gipckit-pipelined", "throughput"), ppe), 10, lambda v: v >= 10)
+    check("pool map, chunks of 256 >= 0.5x Pool.map (default chunks)",
+          ratio(figure("pool", "gipckit-chunked", "throughput"), figure("pool", "pool-map", "throughput")), 0.5,
+          lambda v: v >= 0.5)
     check("spawn median <= 15 ms", figure("spawn", "gipckit", "start_join"), 15, lambda v: v <= 15)
     check("memory peak RSS <= 3x 16 MiB + 32 MiB", figure("memory", "gipckit", "peak_rss_child"), 80,
           lambda v: v <= 80)
@@ -253,17 +250,9 @@ def main():
         wanted = set(args.only.split(","))
         runs = [run for run in runs if run[0] in wanted]
     samples = {}
-    skipped = {}  # (workload, contender) -> why, for the contenders whose workload gipc does not know yet
     for round_number in range(1, args.rounds + 1):
         for workload, contender, argv in runs:
-            if (workload, contender) in skipped:
-                continue
-            result = run_one(argv, may_be_unknown=(workload, contender) in MAY_BE_UNKNOWN)
-            if isinstance(result, str):
-                skipped[(workload, contender)] = result
-                print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} skipped: {result}",
-                      flush=True)
-                continue
+            result = run_one(argv)
             figures = ", ".join(f"{m['name']} {fmt(m['value'])} {m['unit']}" for m in result["metrics"])
             print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} {figures}", flush=True)
             for m in result["metrics"]:
@@ -276,18 +265,11 @@ def main():
     print()
     print(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved")
     print(table(rows, checks))
-    notes = "".join(f"\nSkipped: {w} {c} ({reason})" for (w, c), reason in skipped.items())
-    notes = f"\n{notes}\n" if notes else ""
-    print(notes, end="")
     os.makedirs(args.out, exist_ok=True)
     document = {
         "machine": machine, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "rounds": args.rounds, "results": rows, "targets": checks,
     }
-    if skipped:
-        document["skipped"] = [
-            {"workload": w, "contender": c, "reason": reason} for (w, c), reason in skipped.items()
-        ]
     with open(os.path.join(args.out, "latest.json"), "w") as out:
         json.dump(document, out, indent=1, sort_keys=True)
         out.write("\n")
@@ -295,7 +277,6 @@ def main():
         out.write(svg(rows, machine))
     with open(os.path.join(args.out, "latest.md"), "w") as out:
         out.write(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved\n\n{table(rows, checks)}\n")
-        out.write(notes)
     return 0
 
 
