@@ -18,7 +18,8 @@ struct PoolCommand: AsyncParsableCommand {
             counted. Input is read as the pool takes jobs, so it may be endless. Each worker runs EXECUTABLE with \
             ARGS, reads jobs as frames on descriptor 3 and writes one result frame per job, in order, on \
             descriptor 4, both in the codec and described by GIPC_HANDLES (docs/PROTOCOL.md); it exits when \
-            descriptor 3 ends. The workers' standard error goes to this standard error.
+            descriptor 3 ends. The workers' standard error goes to this standard error; their standard output is \
+            this standard output, so they should not write to it.
 
             For every job one line goes to standard output as soon as it is known (without --unordered, once the \
             lines of all the jobs before it are out):

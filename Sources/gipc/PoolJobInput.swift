@@ -93,10 +93,13 @@ final class LineBatchReader: @unchecked Sendable {
                 return bytes[..<last].split(separator: 0x0A, omittingEmptySubsequences: false)
             } else if count == 0 {
                 ended = true
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                StreamOutput.wait(fd: fd, events: Int16(POLLIN))
-            } else if errno != EINTR {
-                throw CommandFailure.system("readFailed", "read from descriptor \(fd)", errno: errno)
+            } else {
+                let number = errno
+                if number == EAGAIN || number == EWOULDBLOCK {
+                    StreamOutput.wait(fd: fd, events: Int16(POLLIN))
+                } else if number != EINTR {
+                    throw CommandFailure.system("readFailed", "read from descriptor \(fd)", errno: number)
+                }
             }
         }
         guard !buffer.isEmpty else { return nil }
