@@ -11,6 +11,7 @@ struct GIPCCommand: AsyncParsableCommand {
             EchoCommand.self,
             InspectCommand.self,
             EncodeCommand.self,
+            PoolCommand.self,
             BenchCommand.self,
         ]
     )

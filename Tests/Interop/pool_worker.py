@@ -10,7 +10,8 @@ and test modes, which echo every job but the one equal to the int VALUE:
   sleep-on VALUE SECONDS: sleeps SECONDS, then answers it;
   garbage-on VALUE: answers it with a frame that is not MessagePack (b"\\xc1"), then goes on;
   stderr-crash-on VALUE: writes three lines to standard error, then SIGKILLs itself;
-  die-at-start: writes "worker: cannot start" to standard error and exits with 1 before reading anything.
+  die-at-start: writes "worker: cannot start" to standard error and exits with 1 before reading anything;
+and pid, a test mode without VALUE: the result is the worker's process id, whatever the job.
 """
 import os
 import signal
@@ -74,6 +75,11 @@ TEST_MODES = {
 }
 
 
+def pid(job):
+    """The worker's process id, to tell workers apart (mode pid)."""
+    return os.getpid()
+
+
 def main():
     mode, *arguments = sys.argv[1:] or ["echo"]
     if mode == "die-at-start":
@@ -82,6 +88,8 @@ def main():
     limit = handles()
     if mode in ("echo", "square") and not arguments:
         serve(lambda job: job if mode == "echo" else job * job, limit)
+    elif mode == "pid" and not arguments:
+        serve(pid, limit)
     elif mode in TEST_MODES and len(arguments) == (2 if mode == "sleep-on" else 1):
         value, misbehave = int(arguments[0]), TEST_MODES[mode]
 
