@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -97,4 +98,10 @@ int gipc_get_pipe_size(int fd) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int gipc_pipe_unread_bytes(int fd) {
+    int count = 0;
+    if (ioctl(fd, FIONREAD, &count) != 0) return -1;
+    return count;
 }

@@ -22,11 +22,15 @@ extension ProcessTests {
             return (reader, child)
         }
 
-        @Test("a peer killed in the middle of a frame: truncated, with the byte counts", .timeLimit(.minutes(1)))
+        @Test(
+            "a peer killed in the middle of a frame: peerExited, with the truncated frame's byte counts",
+            .timeLimit(.minutes(1)))
         func diesMidFrame() async throws {
             let (reader, child) = try await start("die-mid-frame", codec: .raw)
             let error = await gipcError { _ = try await reader.get(timeout: .seconds(20)) }
-            #expect(error?.code == .truncated)
+            #expect(error?.code == .peerExited)
+            #expect(error?.exitStatus == .signaled(SIGKILL))
+            #expect(error?.transportError?.code == .truncatedFrame)
             #expect(error?.transportError?.bytesExpected == 104)
             #expect(error?.transportError?.bytesReceived == 14)
             #expect(try await child.join() == .signaled(SIGKILL))

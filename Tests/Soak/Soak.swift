@@ -98,8 +98,8 @@ struct Soak {
                     check.record(SoakMessage.check(try await output.get()))
                 } catch let error as GIPCError where error.code == .endOfStream {
                     break
-                } catch let error as GIPCError where kill && error.code == .truncated {
-                    break  // killed mid-frame
+                } catch let error as GIPCError where kill && error.code == .peerExited {
+                    break  // killed: reported as the child's exit, whether mid-frame or between frames
                 }
             }
             try output.close()

@@ -24,4 +24,7 @@ int gipc_set_pipe_size(int fd, int size);
 /// Returns a pipe's buffer size (F_GETPIPE_SZ), or -1 with errno.
 int gipc_get_pipe_size(int fd);
 
+/// The number of bytes written to the pipe of `fd` (either end) and not yet read (FIONREAD), or -1 with errno.
+int gipc_pipe_unread_bytes(int fd);
+
 #endif

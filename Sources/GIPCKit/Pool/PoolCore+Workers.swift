@@ -180,10 +180,14 @@ extension PoolCore {
     ///   - status: how it ended.
     ///   - tail: the last lines of its standard error, when captured.
     ///   - reason: what went wrong on the pipes, if anything did.
-    func workerEnded(_ workerID: UInt64, status: ExitStatus, tail: [String]?, reason: String?) {
+    ///   - unreadJobBytes: the bytes of jobs the worker left unread in its pipe, when known.
+    func workerEnded(
+        _ workerID: UInt64, status: ExitStatus, tail: [String]?, reason: String?, unreadJobBytes: Int? = nil
+    ) {
         var effects: [Effect] = []
         state.withLock { state in
             guard let worker = state.workers.removeValue(forKey: workerID) else { return }
+            let unstarted = neverStarted(worker, unreadJobBytes: unreadJobBytes)
             if let timer = worker.idleTimer { reactor.cancelTimer(timer) }
             if let waiting = worker.waiting { effects.append { waiting.resume(returning: nil) } }
             let planned = worker.retiring && worker.inFlight.isEmpty && reason == nil
@@ -205,8 +209,8 @@ extension PoolCore {
                     outcome = verdict
                 } else if case .closed(let error) = state.phase {
                     outcome = .failed(error)
-                } else if position > 0 && launcher.framing == .batches {
-                    // A Swift worker runs its frames one after another: this one never started.
+                } else if position >= worker.inFlight.count - unstarted {
+                    // It never started: it runs on another worker, and this is not an attempt.
                     retried.append(work)
                     continue
                 } else if work.attempts < options.retries {
@@ -224,7 +228,7 @@ extension PoolCore {
             if planned {
                 if worker.recycling { state.recycled += 1 }
                 ensureWorkers(&state, &effects)
-            } else if !worker.ready && !deliberate {
+            } else if !worker.ready && !deliberate && unstarted == worker.inFlight.count {
                 switch state.phase {
                 case .running, .draining: startFailed(crash, &state, &effects)
                 case .closed, .failed: break
@@ -237,6 +241,26 @@ extension PoolCore {
             endIfIdle(&state, &effects)
         }
         Self.run(effects)
+    }
+
+    /// How many of the worker's newest works never started when it ended. A Swift worker starts nothing before its
+    /// set-up is done and runs its frames one after another, so only the oldest can have started; an executable
+    /// started every work whose frames it read, which the bytes it left unread in its pipe tell.
+    private func neverStarted(_ worker: Worker, unreadJobBytes: Int?) -> Int {
+        switch launcher.framing {
+        case .batches:
+            return worker.ready ? max(0, worker.inFlight.count - 1) : worker.inFlight.count
+        case .frames:
+            var unread = unreadJobBytes ?? 0
+            var count = 0
+            for work in worker.inFlight.reversed() {
+                let size = PoolWorkerDriver.frameBytes(of: work, framing: .frames)
+                guard unread >= size else { break }
+                unread -= size
+                count += 1
+            }
+            return count
+        }
     }
 
     /// Resumes the tasks waiting for the pool to end once no worker runs or starts.

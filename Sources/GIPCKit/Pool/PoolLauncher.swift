@@ -1,4 +1,5 @@
 import GIPCTransport
+import Synchronization
 
 /// How a pool starts one worker process, and how it speaks with it.
 struct PoolLauncher: Sendable {
@@ -15,6 +16,15 @@ struct PoolLauncher: Sendable {
         var process: ChildProcess
         var jobs: FrameWriter
         var replies: FrameReader
+        /// The bytes of a work whose frames could not be written because the worker had closed its jobs pipe.
+        let undelivered = UndeliveredBytes()
+    }
+
+    /// Set by the task that writes a worker's jobs, read once the worker has ended.
+    final class UndeliveredBytes: Sendable {
+        private let bytes = Atomic(0)
+        var value: Int { bytes.load(ordering: .acquiring) }
+        func record(_ count: Int) { bytes.store(count, ordering: .releasing) }
     }
 
     let framing: Framing

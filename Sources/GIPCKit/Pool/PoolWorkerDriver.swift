@@ -1,3 +1,4 @@
+import CGIPCSystem
 import GIPCTransport
 
 #if canImport(Glibc)
@@ -35,11 +36,7 @@ enum PoolWorkerDriver {
     private static func serveInTurn(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
         try await awaitReady(core: core, workerID: workerID, launched: launched)
         while let work = await core.nextWork(for: workerID) {
-            do {
-                try await write(work, core: core, launched: launched)
-            } catch let error as TransportError where error.code == .peerClosed {
-                break  // the worker is gone; reading tells how
-            }
+            try await write(work, core: core, launched: launched)
             try await readAnswers(core: core, workerID: workerID, launched: launched)
         }
         try? launched.jobs.close()
@@ -47,12 +44,32 @@ enum PoolWorkerDriver {
         throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
     }
 
+    /// Writes the work's frames. When the worker has already closed its jobs pipe (`peerClosed`), a work that fits
+    /// in one atomic pipe write (`PIPE_BUF`) was not written at all: it is recorded as undelivered, so that the
+    /// pool runs it elsewhere instead of reporting a crash of a job that never started.
     private static func write(_ work: PoolWork, core: PoolCore, launched: PoolLauncher.Launched) async throws {
-        switch core.launcher.framing {
+        do {
+            switch core.launcher.framing {
+            case .batches:
+                try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
+            case .frames:
+                for payload in work.payloads { try await launched.jobs.send(payload) }
+            }
+        } catch let error as TransportError where error.code == .peerClosed {
+            let size = frameBytes(of: work, framing: core.launcher.framing)
+            if size <= Int(PIPE_BUF) { launched.undelivered.record(size) }
+            throw error
+        }
+    }
+
+    /// The bytes of the work's frames on the wire.
+    static func frameBytes(of work: PoolWork, framing: PoolLauncher.Framing) -> Int {
+        switch framing {
         case .batches:
-            try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
+            let payload = 4 + work.payloads.reduce(0) { $0 + 4 + $1.count }
+            return FrameFormat.headerBytes(forPayloadLength: payload) + payload
         case .frames:
-            for payload in work.payloads { try await launched.jobs.send(payload) }
+            return work.payloads.reduce(0) { $0 + FrameFormat.headerBytes(forPayloadLength: $1.count) + $1.count }
         }
     }
 
@@ -61,9 +78,9 @@ enum PoolWorkerDriver {
             do {
                 try await write(work, core: core, launched: launched)
             } catch {
-                // The worker is gone or stuck; the receiver reports it.
+                // The worker is gone or stuck; the receiver reports it, and reads what it left unread first.
                 try? launched.process.signalGroup(SIGKILL)
-                break
+                return
             }
         }
         // The worker answers what it has, then sees the end of its jobs and exits.
@@ -87,6 +104,13 @@ enum PoolWorkerDriver {
             reason = "\(error)"
         }
         if reason != nil { try? launched.process.signalGroup(SIGKILL) }
+        // What the worker left unread in its jobs pipe never started.
+        var unread: Int? = nil
+        if launched.jobs.isOpen {
+            let count = gipc_pipe_unread_bytes(launched.jobs.fileDescriptor)
+            if count >= 0 { unread = Int(count) + launched.undelivered.value }
+        }
+        try? launched.jobs.close()
         try? launched.replies.close()
         let status: ExitStatus
         if let exited = try? await launched.process.join(timeout: core.options.gracePeriod) {
@@ -95,7 +119,7 @@ enum PoolWorkerDriver {
             status = await launched.process.stop(gracePeriod: .zero)
         }
         let tail = await launched.process.standardError?.finalLines()
-        core.workerEnded(workerID, status: status, tail: tail, reason: reason)
+        core.workerEnded(workerID, status: status, tail: tail, reason: reason, unreadJobBytes: unread)
     }
 
     /// Reads answers until the worker closes its end.
