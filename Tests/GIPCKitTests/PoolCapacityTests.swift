@@ -20,7 +20,9 @@ extension ProcessTests {
             options.queueCapacity = 2
             try await GIPC.withPool(ChaosWorker.self, options: options) { pool in
                 try await withThrowingTaskGroup(of: Int.self) { group in
-                    for index in 0..<10 { group.addTask { try await pool.submit(.sleep(milliseconds: 20, value: index)) } }
+                    for index in 0..<10 {
+                        group.addTask { try await pool.submit(.sleep(milliseconds: 20, value: index)) }
+                    }
                     try await Task.sleep(for: .milliseconds(60))
                     let statistics = pool.statistics
                     // Held submitters count as queued, but the queue itself never holds more than its capacity.

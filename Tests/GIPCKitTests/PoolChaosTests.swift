@@ -29,7 +29,9 @@ extension ProcessTests {
                     var random = SystemRandomNumberGenerator()
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(Int.random(in: 5...25, using: &random)))
-                        if let pid = pool.statistics.workerProcessIDs.randomElement(using: &random), kill(pid, SIGKILL) == 0 {
+                        if let pid = pool.statistics.workerProcessIDs.randomElement(using: &random),
+                            kill(pid, SIGKILL) == 0
+                        {
                             kills.value.add(1, ordering: .relaxed)
                         }
                     }

@@ -63,7 +63,8 @@ final class PoolMapRun<Value: Sendable>: Sendable {
 
     /// Adds outcomes, and hands one to a waiting consumer.
     func deliver(_ outcomes: [PoolOutcome<Value>]) {
-        let handOff = state.withLock { state -> (CheckedContinuation<PoolOutcome<Value>?, any Error>, PoolOutcome<Value>)? in
+        typealias HandOff = (CheckedContinuation<PoolOutcome<Value>?, any Error>, PoolOutcome<Value>)
+        let handOff = state.withLock { state -> HandOff? in
             for outcome in outcomes {
                 if ordered { state.byIndex[outcome.index] = outcome } else { state.arrived.append(outcome) }
             }

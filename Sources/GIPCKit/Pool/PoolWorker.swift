@@ -44,7 +44,8 @@ extension PoolWorker {
         do {
             codec = try CodecRegistry.codec(named: arguments.codec, settings: arguments.codecSettings)
         } catch {
-            throw GIPCError(.invalidArgument, "pool worker \(entryName): \(error.message)", codecError: error.codecError)
+            throw GIPCError(
+                .invalidArgument, "pool worker \(entryName): \(error.message)", codecError: error.codecError)
         }
         var worker = try await Self()
         let jobs = BlockingFrames(fd: arguments.jobs.fileDescriptor, maxFrameBytes: arguments.jobs.maxFrameBytes)

@@ -71,7 +71,8 @@ public final class ProcessPool<Job: Encodable & Sendable, Result: Decodable & Se
             let text = String(decoding: reply.bytes, as: UTF8.self)
             return .failure(
                 GIPCError(
-                    .codecFailure, "in the worker: \(text)", codecError: CodecError(.malformed, text, codec: codec.name)))
+                    .codecFailure, "in the worker: \(text)", codecError: CodecError(.malformed, text, codec: codec.name)
+                ))
         }
     }
 }
