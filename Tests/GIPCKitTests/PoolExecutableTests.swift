@@ -77,6 +77,21 @@ extension ProcessTests {
             }
         }
 
+        @Test func largeChunksToAnExecutableDoNotFillBothPipes() async throws {
+            let text = String(repeating: "x", count: 64 << 10)
+            try await GIPC.withPool(
+                executable: "python3", arguments: [Interop.peer("pool_worker.py"), "echo"], job: String.self,
+                result: String.self, options: PoolOptions(workers: 1)
+            ) { pool in
+                var count = 0
+                for try await outcome in pool.map(Array(repeating: text, count: 128), chunkSize: 64) {
+                    #expect(try outcome.get().count == text.count)
+                    count += 1
+                }
+                #expect(count == 128)
+            }
+        }
+
         @Test func aSlowPythonJobTimesOut() async throws {
             var options = PoolOptions(workers: 1)
             options.jobTimeout = .milliseconds(500)

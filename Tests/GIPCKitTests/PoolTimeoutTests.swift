@@ -74,6 +74,23 @@ extension ProcessTests {
             }
         }
 
+        @Test func aWorkerThatIgnoresTheEndOfItsJobsIsStoppedAfterTheGracePeriod() async throws {
+            var options = PoolOptions(workers: 2)
+            options.gracePeriod = .milliseconds(200)
+            let clock = ContinuousClock()
+            let start = clock.now
+            var pids: [Int32] = []
+            try await GIPC.withPool(
+                executable: "sleep", arguments: ["1000"], job: Int.self, result: Int.self, options: options
+            ) {
+                pool in
+                #expect(await eventually { pool.statistics.workers == 2 })
+                pids = pool.statistics.workerProcessIDs
+            }
+            #expect(clock.now - start < .seconds(10))
+            for pid in pids { #expect(processState(pid) == nil) }
+        }
+
         @Test func throwingOutOfThePoolStopsItsWorkers() async throws {
             struct Stop: Error {}
             var pids: [Int32] = []

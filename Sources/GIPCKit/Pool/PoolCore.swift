@@ -134,6 +134,7 @@ final class PoolCore: Sendable {
         state.withLock { state in
             if let work = state.queue.remove(id: id) ?? state.blocked.remove(id: id) {
                 refill(&state)
+                state.failed += work.payloads.count
                 effects.append { work.complete(.cancelled) }
                 return
             }

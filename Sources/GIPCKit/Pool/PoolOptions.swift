@@ -26,8 +26,9 @@ public struct PoolOptions: Sendable {
     /// fails with ``GIPCError/Code/timedOut`` and its worker is stopped and replaced. A chunk of `map` gets this
     /// once per job in it.
     public var jobTimeout: Duration? = nil
-    /// How many times a job whose worker crashed or timed out is run again on another worker; default 0 (a crashed
-    /// job fails with ``GIPCError/Code/workerCrashed``). Only jobs safe to run twice should be retried.
+    /// How many times a job whose worker crashed while running it is run again on another worker; default 0 (a
+    /// crashed job fails with ``GIPCError/Code/workerCrashed``). Only jobs safe to run twice should be retried. A job
+    /// that timed out or was cancelled is not run again.
     public var retries: Int = 0
     /// A worker is replaced after this many jobs (`map` chunks count as their jobs); `nil`: never.
     public var maxJobsPerWorker: Int? = nil
@@ -52,7 +53,7 @@ public struct PoolOptions: Sendable {
     /// The workers' standard output.
     public var standardOutput: ChildOutput = .inherit
     /// The workers' standard error: captured by default, so that a crashed job's error carries its last lines
-    /// (``GIPCError/standardErrorTail``); the lines are also copied to this process's standard error.
+    /// (``GIPCError/standardErrorTail``); the lines are also copied, as they come, to this process's standard error.
     public var standardError: ChildOutput = .capture(keepingLast: 20)
     /// The workers' environment.
     public var environment: ChildEnvironment = .inherit

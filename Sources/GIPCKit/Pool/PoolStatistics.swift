@@ -12,9 +12,11 @@ public struct PoolStatistics: Sendable, CustomStringConvertible {
     public var running: Int
     /// Jobs answered with a result.
     public var completed: Int
-    /// Jobs that failed: crashes, timeouts, cancellations, codec failures, errors thrown by the job.
+    /// Jobs that failed: crashes, timeouts, cancellations, codec failures in the worker, errors thrown by the job,
+    /// the pool's end or failure. A result that this process cannot decode counts as completed here.
     public var failed: Int
-    /// Workers started to replace one that crashed or timed out (not counting planned recycling).
+    /// Workers started to replace one that crashed, timed out or was stopped for a cancelled job (not counting
+    /// planned recycling).
     public var restarts: Int
     /// Workers stopped and replaced as planned: ``PoolOptions/maxJobsPerWorker``, memory, idleness.
     public var recycled: Int

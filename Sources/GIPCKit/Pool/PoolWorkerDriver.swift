@@ -22,26 +22,67 @@ enum PoolWorkerDriver {
                 }
             }
         } else {
-            Task.detached { await send(core: core, workerID: workerID, launched: launched) }
             Task.detached {
                 await finish(core: core, workerID: workerID, launched: launched) {
-                    try await serve(core: core, workerID: workerID, launched: launched)
+                    try await awaitReady(core: core, workerID: workerID, launched: launched)
+                    // Jobs go out only once the worker is ready: its set-up never counts against a job's timeout.
+                    Task.detached { await send(core: core, workerID: workerID, launched: launched) }
+                    while true {
+                        try await readAnswers(core: core, workerID: workerID, launched: launched)
+                        checkMemory(core: core, workerID: workerID, launched: launched)
+                    }
                 }
             }
         }
     }
 
     /// Sends one work, reads its answers, and again, until the pool gives the worker no more; then closes the jobs
-    /// pipe and waits for the worker to close its end.
+    /// pipe and lets the worker exit.
+    ///
+    /// An executable gets the jobs of a chunk one at a time, each answered before the next is sent, so that a large
+    /// chunk never fills both pipes against each other.
     private static func serveInTurn(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
         try await awaitReady(core: core, workerID: workerID, launched: launched)
         while let work = await core.nextWork(for: workerID) {
-            try await write(work, core: core, launched: launched)
-            try await readAnswers(core: core, workerID: workerID, launched: launched)
+            switch core.launcher.framing {
+            case .batches:
+                try await write(work, core: core, launched: launched)
+                try await readAnswers(core: core, workerID: workerID, launched: launched)
+            case .frames:
+                var answers: [PoolReply] = []
+                for payload in work.payloads {
+                    try await write(payload, of: work, launched: launched)
+                    answers.append(PoolReply(kind: .result, bytes: try await launched.replies.receive()))
+                }
+                try core.complete(workerID, replies: answers)
+            }
+            checkMemory(core: core, workerID: workerID, launched: launched)
         }
+        try await letExit(core: core, launched: launched)
+    }
+
+    /// Closes the jobs pipe of a worker that owes nothing, and waits up to the grace period for it to close its end
+    /// and exit; a worker that does not is stopped.
+    private static func letExit(core: PoolCore, launched: PoolLauncher.Launched) async throws {
         try? launched.jobs.close()
-        _ = try await launched.replies.receive()
-        throw GIPCError(.corruptStream, "the worker sent a frame for a job it was not given")
+        do {
+            _ = try await launched.replies.receive(timeout: core.options.gracePeriod)
+        } catch let error as TransportError where error.code == .timedOut {
+            _ = await launched.process.stop(gracePeriod: .zero)
+            _ = try await launched.replies.receive()
+        }
+        throw GIPCError(.corruptStream, "the worker sent a frame after the end of its jobs")
+    }
+
+    /// Writes one job of an executable's work.
+    private static func write(_ payload: [UInt8], of work: PoolWork, launched: PoolLauncher.Launched) async throws {
+        do {
+            try await launched.jobs.send(payload)
+        } catch let error as TransportError where error.code == .peerClosed {
+            let size = FrameFormat.headerBytes(forPayloadLength: payload.count) + payload.count
+            if work.payloads.count == 1, size <= Int(PIPE_BUF) { launched.undelivered.record(size) }
+            throw error
+        }
     }
 
     /// Writes the work's frames. When the worker has already closed its jobs pipe (`peerClosed`), a work that fits
@@ -73,6 +114,7 @@ enum PoolWorkerDriver {
         }
     }
 
+    /// The sender of a worker with several jobs in flight.
     private static func send(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async {
         while let work = await core.nextWork(for: workerID) {
             do {
@@ -83,8 +125,14 @@ enum PoolWorkerDriver {
                 return
             }
         }
-        // The worker answers what it has, then sees the end of its jobs and exits.
+        // The worker answers what it has, then sees the end of its jobs and exits; one that owes nothing and does
+        // not exit within the grace period is stopped.
         try? launched.jobs.close()
+        if (try? await launched.process.join(timeout: core.options.gracePeriod)) == nil,
+            core.answersOwed(by: workerID) == nil
+        {
+            _ = await launched.process.stop(gracePeriod: .zero)
+        }
     }
 
     /// Runs `body` until the worker's end, then reports how it ended.
@@ -122,12 +170,6 @@ enum PoolWorkerDriver {
         core.workerEnded(workerID, status: status, tail: tail, reason: reason, unreadJobBytes: unread)
     }
 
-    /// Reads answers until the worker closes its end.
-    private static func serve(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
-        try await awaitReady(core: core, workerID: workerID, launched: launched)
-        while true { try await readAnswers(core: core, workerID: workerID, launched: launched) }
-    }
-
     /// Reads the ready frame of an entry worker.
     private static func awaitReady(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) async throws {
         guard core.launcher.framing == .batches else { return }
@@ -152,6 +194,10 @@ enum PoolWorkerDriver {
             while answers.count < owed { answers.append(PoolReply(kind: .result, bytes: try await replies.receive())) }
             try core.complete(workerID, replies: answers)
         }
+    }
+
+    /// Retires the worker when its resident memory is over ``PoolOptions/maxWorkerMemoryBytes``.
+    private static func checkMemory(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) {
         if let limit = core.options.maxWorkerMemoryBytes, let resident = residentBytes(of: launched.process.pid),
             resident > limit
         {
