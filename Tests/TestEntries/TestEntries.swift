@@ -13,7 +13,8 @@ public enum TestEntries {
         Echo.self, ExitWith.self, DescriptorLister.self, Forwarder.self, NestedStarter.self, SignalReport.self,
         BigWriter.self, DaemonParent.self, Sleeper.self, DuplexEcho.self, EarlyExit.self, ReadOne.self,
         SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
-        StartUnlistedWithEmptyHost.self,
+        StartUnlistedWithEmptyHost.self, TermIgnorer.self, ReadySleeper.self, GrandchildStarter.self,
+        WriteThenCrash.self, PrintEnvironment.self, SupervisionNameLengthProbe.self,
     ]
 }
 

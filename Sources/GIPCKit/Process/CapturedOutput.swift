@@ -18,8 +18,11 @@ import Synchronization
 /// Three views of the same lines:
 /// - The sequence: `for await line in output { ... }` gets every line in order, and ends when the stream does (or
 ///   when the iterating task is cancelled). Lines are *consumed*: iterate from one task at a time (with several
-///   iterators, each line goes to one of them). Lines nobody has taken yet wait in a buffer of at most 10 000;
-///   beyond that the oldest are dropped, and counted in ``droppedLines``.
+///   iterators, each line goes to one of them). Lines not taken yet wait in a buffer. While nobody iterates, the
+///   buffer keeps at most 10 000 lines: beyond that the oldest are dropped, and counted in ``droppedLines``. While
+///   an iterator exists (from ``makeAsyncIterator()`` until it is released, which a `for await` loop does when it
+///   ends), nothing is dropped: when 10 000 lines wait, reading pauses until the iterator takes some, and the child
+///   writes at the pace the lines are consumed. Release an iterator you stop using.
 /// - ``recentLines``: the last lines so far (as many as the capture keeps), whether or not they were consumed.
 /// - ``finalLines(timeout:)``: the last lines once the stream has ended, for an error report after the child exited.
 ///
@@ -46,13 +49,22 @@ public final class CapturedOutput: AsyncSequence, Sendable {
 
     private struct State {
         var recent: RingBuffer<String>
-        var unread = RingBuffer<String>(limit: CapturedOutput.unreadLimit)
+        /// Lines not consumed yet: at most ``unreadLimit`` while nobody iterates; with an iterator, at most that many
+        /// plus the lines of one read.
+        var unread = RingBuffer<String>(limit: Int.max)
         var dropped = 0
         var finished = false
+        /// Iterators that exist: while there is one, lines are kept, not dropped.
+        var iterators = 0
         /// Tasks waiting in `next()`, in arrival order.
         var lineWaiters: [Waiter<String?>] = []
         /// Tasks waiting for the end of the stream, by ``Waiter/id``.
         var endWaiters: [UInt64: Waiter<Void>] = [:]
+        /// The reading task, waiting for an iterator to take lines.
+        var reader: Waiter<Void>? = nil
+
+        /// Whether reading must wait until an iterator takes lines.
+        var mustPause: Bool { iterators > 0 && unread.count >= CapturedOutput.unreadLimit }
     }
 
     private let state: Mutex<State>
@@ -113,8 +125,8 @@ public final class CapturedOutput: AsyncSequence, Sendable {
     /// ``ChildOutput/capture``), whether or not the sequence consumed them.
     public var recentLines: [String] { state.withLock { $0.recent.elements } }
 
-    /// How many lines the sequence lost because nobody consumed them and more than 10 000 were waiting (the oldest
-    /// went first). ``recentLines`` has the last ones regardless.
+    /// How many lines the sequence lost because nobody iterated and more than 10 000 were waiting (the oldest went
+    /// first). ``recentLines`` has the last ones regardless.
     public var droppedLines: Int { state.withLock { $0.dropped } }
 
     /// Waits until the stream ends (the child and everything it started closed it) or `timeout` passes, then returns
@@ -132,18 +144,41 @@ public final class CapturedOutput: AsyncSequence, Sendable {
         return recentLines
     }
 
-    /// Reads the lines one by one; see ``CapturedOutput`` for the rules.
+    /// Reads the lines one by one; see ``CapturedOutput`` for the rules. While it exists, no line is dropped.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let output: CapturedOutput
+        private let registration: Registration
+
+        fileprivate init(_ output: CapturedOutput) { registration = Registration(output) }
 
         /// The next line, or `nil` at the end of the stream or when the calling task is cancelled.
         public mutating func next() async -> String? {
-            await output.nextLine()
+            await registration.output.nextLine()
         }
     }
 
-    /// Returns an iterator over the lines. Iterate from one task at a time.
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(output: self) }
+    /// Counts an iterator from its creation to its release.
+    private final class Registration {
+        let output: CapturedOutput
+
+        init(_ output: CapturedOutput) {
+            self.output = output
+            output.state.withLock { $0.iterators += 1 }
+        }
+
+        deinit {
+            let reader = output.state.withLock { state -> Waiter<Void>? in
+                state.iterators -= 1
+                guard !state.mustPause else { return nil }
+                defer { state.reader = nil }
+                return state.reader
+            }
+            reader?.resume(with: .success(()))
+        }
+    }
+
+    /// Returns an iterator over the lines. Iterate from one task at a time, and release the iterator when done
+    /// (a `for await` loop does): while it exists, reading pauses rather than drop lines.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(self) }
 
     // MARK: waiting
 
@@ -152,12 +187,18 @@ public final class CapturedOutput: AsyncSequence, Sendable {
             return try await Waiter<String?>.wait(
                 deadline: nil, timers: reactor, timeout: { .success(nil) },
                 enqueue: { waiter in
-                    state.withLock { state in
-                        if let line = state.unread.popFirst() { return .success(line) }
-                        if state.finished { return .success(nil) }
+                    let (outcome, reader) = state.withLock { state -> (Result<String?, any Error>?, Waiter<Void>?) in
+                        if let line = state.unread.popFirst() {
+                            guard !state.mustPause else { return (.success(line), nil) }
+                            defer { state.reader = nil }
+                            return (.success(line), state.reader)
+                        }
+                        if state.finished { return (.success(nil), nil) }
                         state.lineWaiters.append(waiter)
-                        return nil
+                        return (nil, nil)
                     }
+                    reader?.resume(with: .success(()))
+                    return outcome
                 },
                 withdraw: { waiter, _ in
                     self.state.withLock { state in
@@ -186,6 +227,26 @@ public final class CapturedOutput: AsyncSequence, Sendable {
             })
     }
 
+    /// Suspends the reading task while an iterator exists and enough lines wait for it.
+    private func waitForRoom() async {
+        _ = try? await Waiter<Void>.wait(
+            deadline: nil, timers: reactor, timeout: { .success(()) },
+            enqueue: { waiter in
+                state.withLock { state in
+                    guard state.mustPause else { return .success(()) }
+                    state.reader = waiter
+                    return nil
+                }
+            },
+            withdraw: { waiter, _ in
+                self.state.withLock { state in
+                    guard state.reader === waiter else { return false }
+                    state.reader = nil
+                    return true
+                }
+            })
+    }
+
     // MARK: reading
 
     private func readToEnd(fd: Int32, source: ReadinessSource) async {
@@ -194,6 +255,7 @@ public final class CapturedOutput: AsyncSequence, Sendable {
         defer { buffer.deallocate() }
         var lines: [String] = []
         reading: while true {
+            await waitForRoom()
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count > 0 {
                 splitter.feed(UnsafeRawBufferPointer(rebasing: buffer[..<count])) { lines.append($0) }
@@ -219,7 +281,8 @@ public final class CapturedOutput: AsyncSequence, Sendable {
         finish()
     }
 
-    /// Hands each line to a waiting task or buffers it, and keeps it among the recent lines.
+    /// Hands each line to a waiting task or buffers it (dropping the oldest beyond the limit while nobody iterates),
+    /// and keeps it among the recent lines.
     private func deliver(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         let handed = state.withLock { state -> [(Waiter<String?>, String)] in
@@ -228,7 +291,13 @@ public final class CapturedOutput: AsyncSequence, Sendable {
                 state.recent.append(line)
                 if !state.lineWaiters.isEmpty {
                     handed.append((state.lineWaiters.removeFirst(), line))
-                } else if state.unread.append(line) {
+                } else {
+                    state.unread.append(line)
+                }
+            }
+            if state.iterators == 0 {
+                while state.unread.count > Self.unreadLimit {
+                    _ = state.unread.popFirst()
                     state.dropped += 1
                 }
             }
