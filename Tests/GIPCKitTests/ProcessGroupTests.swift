@@ -30,7 +30,8 @@ extension ProcessTests {
         @Test("signalGroup reaches processes the child started; after the child is reaped it does nothing")
         func signalGroupReachesGrandchildren() async throws {
             let child = try await GIPC.start(
-                GrandchildStarter.self, .init(grandchildIgnoresTerm: false, ignoresTerm: true), standardOutput: .capture)
+                GrandchildStarter.self, .init(grandchildIgnoresTerm: false, ignoresTerm: true), standardOutput: .capture
+            )
             let grandchild = try #require(Int32(await nextLine(child.standardOutput) ?? ""))
             #expect(getpgid(grandchild) == child.pid)
             #expect(await gipcError { try child.signalGroup(12345) }?.code == .invalidArgument)

@@ -100,7 +100,8 @@ extension ProcessTests {
         @Test("a grandchild that ignores SIGTERM is gone after the scope", arguments: [false, true])
         func grandchildIgnoringTermIsGone(exitAtOnce: Bool) async throws {
             let grandchild = try await GIPC.withChild(
-                GrandchildStarter.self, .init(grandchildIgnoresTerm: true, exitAtOnce: exitAtOnce), standardOutput: .capture,
+                GrandchildStarter.self, .init(grandchildIgnoresTerm: true, exitAtOnce: exitAtOnce),
+                standardOutput: .capture,
                 gracePeriod: .seconds(10)
             ) { child in
                 try #require(Int32(await nextLine(child.standardOutput) ?? ""))
