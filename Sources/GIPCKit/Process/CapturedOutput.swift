@@ -37,7 +37,9 @@ import Synchronization
 /// }
 /// ```
 public final class CapturedOutput: AsyncSequence, Sendable {
+    /// A line, without its line end.
     public typealias Element = String
+    /// Iterating never throws: it ends at the end of the stream or when the task is cancelled.
     public typealias Failure = Never
 
     /// The most unconsumed lines buffered for the sequence.
