@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #if defined(__linux__)
+#include <fcntl.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
 
@@ -62,4 +65,31 @@ int gipc_spawnattr_reset_signals(posix_spawnattr_t *attr) {
     rc = posix_spawnattr_getflags(attr, &flags);
     if (rc != 0) return rc;
     return posix_spawnattr_setflags(attr, flags | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+}
+
+int gipc_spawnattr_new_process_group(posix_spawnattr_t *attr) {
+    int rc = posix_spawnattr_setpgroup(attr, 0);
+    if (rc != 0) return rc;
+    short flags = 0;
+    rc = posix_spawnattr_getflags(attr, &flags);
+    if (rc != 0) return rc;
+    return posix_spawnattr_setflags(attr, flags | POSIX_SPAWN_SETPGROUP);
+}
+
+int gipc_set_process_name(const char *name) {
+#if defined(__linux__)
+    if (syscall(SYS_gettid) == getpid()) return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0) == 0 ? 0 : errno;
+    // Another thread: name the main thread, which is what ps shows for the process (writing the comm of a thread
+    // of one's own thread group is allowed since Linux 2.6.33; the kernel keeps the first 15 bytes).
+    int fd = open("/proc/self/comm", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return errno;
+    size_t length = strlen(name);
+    ssize_t written = write(fd, name, length);
+    int error = written == (ssize_t)length ? 0 : (written < 0 ? errno : EIO);
+    close(fd);
+    return error;
+#else
+    (void)name;
+    return ENOSYS;
+#endif
 }

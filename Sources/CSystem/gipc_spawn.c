@@ -55,10 +55,22 @@ loop:
     return 0;
 }
 
+/// Duplicates `source` onto `target` unless `source` is -1 (inherit). Async-signal-safe.
+static void child_map(int status_fd, int source, int target) {
+    if (source < 0) return;
+    while (dup2(source, target) < 0) {
+        if (errno != EINTR) child_fail(status_fd, GIPC_SPAWN_STEP_CHILD, errno);
+    }
+}
+
 static void child_exec(int status_fd, pid_t parent, const char *path, char *const argv[], char *const envp[],
-                       const int *fds, int count, int parent_death_signal, int max_fd) __attribute__((noreturn));
+                       const int *fds, int count, int stdout_fd, int stderr_fd, int parent_death_signal,
+                       int max_fd) __attribute__((noreturn));
 static void child_exec(int status_fd, pid_t parent, const char *path, char *const argv[], char *const envp[],
-                       const int *fds, int count, int parent_death_signal, int max_fd) {
+                       const int *fds, int count, int stdout_fd, int stderr_fd, int parent_death_signal,
+                       int max_fd) {
+    // Its own process group, led by itself (pgid == pid), before the parent learns that execve succeeded.
+    if (setpgid(0, 0) != 0) child_fail(status_fd, GIPC_SPAWN_STEP_CHILD, errno);
 #if defined(__linux__)
     if (parent_death_signal != 0) {
         if (prctl(PR_SET_PDEATHSIG, parent_death_signal) != 0) child_fail(status_fd, GIPC_SPAWN_STEP_CHILD, errno);
@@ -69,13 +81,11 @@ static void child_exec(int status_fd, pid_t parent, const char *path, char *cons
     (void)parent;
     (void)parent_death_signal;
 #endif
-    for (int i = 0; i < count; i++) {
-        // Sources are all >= 3 + count, so no dup2 here overwrites a source still to be copied, and dup2 onto a
-        // different descriptor clears close-on-exec on the target.
-        while (dup2(fds[i], 3 + i) < 0) {
-            if (errno != EINTR) child_fail(status_fd, GIPC_SPAWN_STEP_CHILD, errno);
-        }
-    }
+    // Sources are all >= 3 + count, so no dup2 here overwrites a source still to be copied, and dup2 onto a
+    // different descriptor clears close-on-exec on the target.
+    child_map(status_fd, stdout_fd, 1);
+    child_map(status_fd, stderr_fd, 2);
+    for (int i = 0; i < count; i++) child_map(status_fd, fds[i], 3 + i);
     child_close_from(3 + count, status_fd, max_fd);
 
     struct sigaction action;
@@ -101,7 +111,7 @@ static void child_exec(int status_fd, pid_t parent, const char *path, char *cons
 }
 
 int gipc_spawn_fork(pid_t *pid_out, const char *path, char *const argv[], char *const envp[], const int *fds,
-                    int count, int parent_death_signal, int *failed_step) {
+                    int count, int stdout_fd, int stderr_fd, int parent_death_signal, int *failed_step) {
     // For the close loop on kernels without close_range; sysconf is not async-signal-safe, so ask before fork.
     long open_max = sysconf(_SC_OPEN_MAX);
     int max_fd = open_max > 0 && open_max < 0x7fffffff ? (int)open_max : 65536;
@@ -135,7 +145,7 @@ int gipc_spawn_fork(pid_t *pid_out, const char *path, char *const argv[], char *
     pid_t pid = fork();
     if (pid == 0) {
         close(status_pipe[0]);
-        child_exec(status_fd, parent, path, argv, envp, fds, count, parent_death_signal, max_fd);
+        child_exec(status_fd, parent, path, argv, envp, fds, count, stdout_fd, stderr_fd, parent_death_signal, max_fd);
     }
     int fork_error = errno;
     close(status_fd);
@@ -177,6 +187,16 @@ int gipc_reap(pid_t pid, int *signaled, int *value) {
     *signaled = (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED) ? 1 : 0;
     *value = info.si_status;
     return 1;
+}
+
+int gipc_has_exited(pid_t pid) {
+    siginfo_t info;
+    for (;;) {
+        memset(&info, 0, sizeof info);
+        if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0) break;
+        if (errno != EINTR) return -1;
+    }
+    return info.si_pid == 0 ? 0 : 1;
 }
 
 int gipc_reap_blocking(pid_t pid) {

@@ -22,7 +22,9 @@ extension GIPC {
     /// ```
     /// In the parent it only records the entries and returns. In a child it reads the arguments, runs the entry and
     /// exits the process: status 0 when the entry returns, 1 when it throws (the error goes to standard error), and
-    /// ``bootstrapFailureStatus`` when the entry is unknown or its arguments cannot be read.
+    /// ``bootstrapFailureStatus`` when the entry is unknown or its arguments cannot be read. On Linux the child first
+    /// names itself after the entry (the last dot-separated part of its name, at most 15 bytes), which is what
+    /// `ps -e`, `top` and /proc/<pid>/comm show.
     /// - Parameter entries: every entry a child of this program may run.
     public static func bootstrap(_ entries: [any ChildEntry.Type]) async {
         EntryRegistry.register(entries)
@@ -36,6 +38,7 @@ extension GIPC {
     public static let bootstrapFailureStatus: Int32 = 70
 
     private static func runChild(entryName: String) async -> Int32 {
+        ProcessNames.setShortName(entry: entryName)
         let environment = ProcessInfo.processInfo.environment
         // The child's own children must not inherit these.
         for variable in [entryVariable, argumentsDescriptorVariable, HandleDescription.environmentVariable] {

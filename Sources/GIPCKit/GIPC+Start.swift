@@ -40,16 +40,20 @@ extension GIPC {
     /// - Parameters:
     ///   - entry: the entry to run; the host program's ``bootstrap(_:)`` must list it.
     ///   - arguments: the entry's arguments.
-    ///   - name: a name for the process (its `argv[0]` and ``ChildProcess/name``); default: the entry's name.
+    ///   - name: the process's `argv[0]` (and ``ChildProcess/name``), used as it is; default: "<file name of the
+    ///     host program>: <entry name>", such as `server: App.Indexer`.
     ///   - daemon: if `true`, the child is killed when this process dies.
     ///   - host: the program to start instead of ``entryHost``.
-    ///   - environment: the child's environment; default: this process's.
-    /// - Returns: the running child.
+    ///   - environment: the child's environment; default: this process's (see ``ChildEnvironment``).
+    ///   - standardOutput: where the child's standard output goes; default: where this process's goes.
+    ///   - standardError: where the child's standard error goes; default: where this process's goes.
+    /// - Returns: the running child, leading a process group of its own.
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/entryNotFound`` (this program hosts entries but not this one),
     ///   ``GIPCError/Code/transferred`` / ``GIPCError/Code/closed`` (a handle was given away or closed before:
     ///   nothing starts), ``GIPCError/Code/locked`` (a task is inside `get`/`put` on a handle),
     ///   ``GIPCError/Code/invalidArgument`` (the arguments cannot be encoded: ``GIPCError/underlying`` holds the
-    ///   error their `encode(to:)` threw), ``GIPCError/Code/spawnFailed`` (out of descriptors, processes or memory),
+    ///   error their `encode(to:)` threw; or a file for standard output or error cannot be opened: `syscall` and
+    ///   `errno` say why), ``GIPCError/Code/spawnFailed`` (out of descriptors, processes or memory),
     ///   ``GIPCError/Code/executableNotFound``; `CancellationError` if the calling task is already cancelled (nothing
     ///   starts). When starting fails, every handle stays usable here. Once this returns, the child has all of its
     ///   arguments: they are written before it starts, so this process may exit at once.
@@ -59,7 +63,20 @@ extension GIPC {
         name: String? = nil,
         daemon: Bool = false,
         host: String? = nil,
-        environment: [String: String]? = nil
+        environment: ChildEnvironment = .inherit,
+        standardOutput: ChildOutput = .inherit,
+        standardError: ChildOutput = .inherit
+    ) async throws -> ChildProcess {
+        try await startEntry(
+            entry, arguments, name: name, daemon: daemon, host: host, environment: environment,
+            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: false)
+    }
+
+    /// ``start(_:_:name:daemon:host:environment:standardOutput:standardError:)``, and whether the child's process
+    /// group is killed when its exit is observed.
+    static func startEntry<Entry: ChildEntry>(
+        _ entry: Entry.Type, _ arguments: Entry.Arguments, name: String?, daemon: Bool, host: String?,
+        environment: ChildEnvironment, standardOutput: ChildOutput, standardError: ChildOutput, killGroupOnExit: Bool
     ) async throws -> ChildProcess {
         try Task.checkCancellation()
         let program = host ?? entryHost
@@ -92,12 +109,13 @@ extension GIPC {
         let argumentsFile = try EntryArguments.store(payload)
         defer { close(argumentsFile) }
         let ends = collector.collected
-        var variables = environment ?? ProcessInfo.processInfo.environment
+        var variables = environment.resolved(from: ProcessInfo.processInfo.environment)
         variables[entryVariable] = Entry.entryName
         variables[argumentsDescriptorVariable] = String(3 + ends.count)
         return try await spawn(
             program: program, arguments: [], environment: variables, ends: ends, extraDescriptors: [argumentsFile],
-            name: name ?? Entry.entryName, daemon: daemon)
+            name: name ?? ProcessNames.argumentZero(program: program, entry: Entry.entryName), daemon: daemon,
+            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: killGroupOnExit)
     }
 
     /// Starts any program with pipe handles: a Python, Erlang or C peer, or a Swift program of your own.
@@ -107,21 +125,39 @@ extension GIPC {
     /// ``HandleDescription``). Descriptors reach the child in blocking mode, as most programs expect. The handles
     /// are closed here once the child has started.
     /// - Parameters:
-    ///   - executable: a path, or a name looked up in the `PATH` of `environment`.
+    ///   - executable: a path, or a name looked up in the `PATH` of the environment the child gets (`environment`
+    ///     resolved), not of this process.
     ///   - arguments: the program's arguments (without `argv[0]`).
-    ///   - environment: the child's environment; default: this process's.
+    ///   - environment: the child's environment; default: this process's (see ``ChildEnvironment``).
+    ///   - standardOutput: where the child's standard output goes; default: where this process's goes.
+    ///   - standardError: where the child's standard error goes; default: where this process's goes.
     ///   - handles: the handles to hand over.
     ///   - name: a name for the process (its `argv[0]`); default: `executable`.
     ///   - daemon: if `true`, the child is killed when this process dies.
-    /// - Returns: the running child.
-    /// - Throws: as ``start(_:_:name:daemon:host:environment:)``, except ``GIPCError/Code/entryNotFound``.
+    /// - Returns: the running child, leading a process group of its own.
+    /// - Throws: as ``start(_:_:name:daemon:host:environment:standardOutput:standardError:)``, except
+    ///   ``GIPCError/Code/entryNotFound``.
     public static func start(
         executable: String,
         arguments: [String] = [],
-        environment: [String: String]? = nil,
+        environment: ChildEnvironment = .inherit,
         handles: [any TransferableHandle] = [],
         name: String? = nil,
-        daemon: Bool = false
+        daemon: Bool = false,
+        standardOutput: ChildOutput = .inherit,
+        standardError: ChildOutput = .inherit
+    ) async throws -> ChildProcess {
+        try await startExecutable(
+            executable, arguments: arguments, environment: environment, standardOutput: standardOutput,
+            standardError: standardError, handles: handles, name: name, daemon: daemon, killGroupOnExit: false)
+    }
+
+    /// ``start(executable:arguments:environment:handles:name:daemon:standardOutput:standardError:)``, and whether
+    /// the child's process group is killed when its exit is observed.
+    static func startExecutable(
+        _ executable: String, arguments: [String], environment: ChildEnvironment, standardOutput: ChildOutput,
+        standardError: ChildOutput, handles: [any TransferableHandle], name: String?, daemon: Bool,
+        killGroupOnExit: Bool
     ) async throws -> ChildProcess {
         try Task.checkCancellation()
         let collector = HandleTransfer.Collector()
@@ -129,15 +165,17 @@ extension GIPC {
         let ends = collector.collected
         return try await spawn(
             program: executable, arguments: arguments,
-            environment: environment ?? ProcessInfo.processInfo.environment, ends: ends, extraDescriptors: [],
-            name: name ?? executable, daemon: daemon)
+            environment: environment.resolved(from: ProcessInfo.processInfo.environment), ends: ends,
+            extraDescriptors: [], name: name ?? executable, daemon: daemon, standardOutput: standardOutput,
+            standardError: standardError, killGroupOnExit: killGroupOnExit)
     }
 
     /// Takes every end out of service, starts the child with their descriptors at 3, 4, … (then
     /// `extraDescriptors`, undescribed), then closes them here (or, if starting failed, puts them back in service).
     private static func spawn(
         program: String, arguments: [String], environment: [String: String], ends: [TransferEnd],
-        extraDescriptors: [Int32], name: String, daemon: Bool
+        extraDescriptors: [Int32], name: String, daemon: Bool, standardOutput: ChildOutput,
+        standardError: ChildOutput, killGroupOnExit: Bool
     ) async throws -> ChildProcess {
         var descriptors: [Int32] = []
         var begun: [TransferEnd] = []
@@ -164,8 +202,8 @@ extension GIPC {
         variables[HandleDescription.environmentVariable] = HandleDescription.formatList(descriptions)
         let request = SpawnRequest(
             executable: program, arguments: arguments, environment: variables,
-            descriptors: descriptors + extraDescriptors,
-            daemon: daemon, name: name)
+            descriptors: descriptors + extraDescriptors, standardOutput: standardOutput,
+            standardError: standardError, killGroupOnExit: killGroupOnExit, daemon: daemon, name: name)
         let process: ChildProcess
         do {
             process = try await ChildProcess.spawn(request)

@@ -25,7 +25,7 @@ final class PeerLink: Sendable {
         var status = child.exitStatus
         if status == nil { status = try? await child.join(timeout: Self.exitGrace) }
         guard let status, !status.isSuccess else { return nil }
-        let tail: [String]? = nil  // MERGE: await child.standardError?.finalLines()
+        let tail = await child.standardError?.finalLines()
         let what = error.code == .truncated ? "in the middle of a message" : "before closing the pipe"
         return GIPCError(
             .peerExited, "the writing process \(child.name) (pid \(child.pid)) \(status) \(what)",

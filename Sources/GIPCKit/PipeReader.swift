@@ -5,7 +5,8 @@
 /// codec cannot decode throws ``GIPCError/Code/codecFailure`` and is dropped; the next message decodes normally.
 ///
 /// A reader can be handed to a child process inside an entry's arguments (at any depth) or in the handle list of
-/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``; it is then closed here.
+/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:standardOutput:standardError:)``; it is then
+/// closed here.
 public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     let end: FrameReader
     /// The codec that decodes each frame.

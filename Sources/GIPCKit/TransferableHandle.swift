@@ -1,9 +1,9 @@
 /// A handle that can be given to a child process: ``PipeReader``, ``PipeWriter`` and ``DuplexPipe``.
 ///
 /// Pass handles inside an entry's arguments (at any depth) or in the `handles:` list of
-/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:)``. Once the child has started, the handle is
-/// closed in this process and any use of it throws ``GIPCError/Code/transferred``; transferring it again throws
-/// the same before anything starts.
+/// ``GIPC/start(executable:arguments:environment:handles:name:daemon:standardOutput:standardError:)``. Once the
+/// child has started, the handle is closed in this process and any use of it throws ``GIPCError/Code/transferred``;
+/// transferring it again throws the same before anything starts.
 ///
 /// Your own handle types can conform by listing the ends of the handles they hold, in the order the child should
 /// receive them (as ``DuplexPipe`` lists its reader's, then its writer's).

@@ -18,7 +18,7 @@ extension ProcessTests {
             let (reader, writer) = try GIPC.pipe(of: Value.self, codec: codec)
             let child = try await GIPC.start(
                 executable: "python3", arguments: [Interop.peer("bad_peer.py"), mode],
-                environment: inheritedEnvironment(), handles: [writer])
+                environment: .replace(inheritedEnvironment()), handles: [writer])
             return (reader, child)
         }
 

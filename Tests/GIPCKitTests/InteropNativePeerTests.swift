@@ -18,7 +18,7 @@ extension ProcessTests {
             let binary = temporaryPath("c-peer")
             let compiler = try await GIPC.start(
                 executable: "cc", arguments: ["-Wall", "-Wextra", "-Werror", "-o", binary, Interop.peer("peer.c")],
-                environment: inheritedEnvironment())
+                environment: .replace(inheritedEnvironment()))
             #expect(try await compiler.join() == .exited(0), "cc failed on Tests/Interop/peer.c")
             return binary
         }

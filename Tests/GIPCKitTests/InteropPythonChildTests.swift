@@ -30,7 +30,7 @@ extension ProcessTests {
                 executable: "python3",
                 arguments: [Interop.peer("golden_child.py"), Repository.fixtures.path, codecName]
                     + steps.map { "\($0.echo ? "echo" : "send"):\($0.0.name)" },
-                environment: inheritedEnvironment(), handles: [toChild, fromChildSink])
+                environment: .replace(inheritedEnvironment()), handles: [toChild, fromChildSink])
             var echoed = 0
             for (golden, echo) in steps {
                 if echo {
@@ -61,7 +61,8 @@ extension ProcessTests {
             let (toChild, toChildSink) = try GIPC.pipe(of: Value.self, codec: codec)
             let (fromChild, fromChildSink) = try GIPC.pipe(of: Value.self, codec: codec)
             let child = try await GIPC.start(
-                executable: "python3", arguments: [Interop.peer("echo_peer.py")], environment: inheritedEnvironment(),
+                executable: "python3", arguments: [Interop.peer("echo_peer.py")],
+                environment: .replace(inheritedEnvironment()),
                 handles: [toChild, fromChildSink])
             let big = [UInt8]((0..<(16 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 12) })
             var values: [Value] =

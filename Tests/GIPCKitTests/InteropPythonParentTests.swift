@@ -27,7 +27,7 @@ extension ProcessTests {
             let child = try await GIPC.start(
                 executable: "python3",
                 arguments: [Interop.peer("python_parent.py"), mode, program, codecName, Repository.fixtures.path],
-                environment: inheritedEnvironment(), handles: [reportSink])
+                environment: .replace(inheritedEnvironment()), handles: [reportSink])
             let report = try await reports.get(timeout: .seconds(50))
             #expect(report.failures == [])
             #expect(report.status == 0, "Swift child's standard error: \(report.stderr)")

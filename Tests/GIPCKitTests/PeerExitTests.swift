@@ -58,6 +58,21 @@ extension ProcessTests {
             #expect(error?.transportError?.code == .truncatedFrame)
         }
 
+        @Test func theErrorCarriesTheLastLinesOfACapturedStandardError() async throws {
+            let (reader, writer) = try GIPC.pipe(of: Int.self, codec: .msgpack)
+            let child = try await GIPC.start(
+                WriteThenEnd.self, .init(output: writer, count: 2, ending: .throwing("the disk is full")),
+                standardError: .capture(keepingLast: 5))
+            #expect(try await reader.get() == 0)
+            #expect(try await reader.get() == 1)
+            let error = await gipcError { _ = try await reader.get(timeout: .seconds(20)) }
+            #expect(error?.code == .peerExited)
+            #expect(error?.exitStatus == .exited(1))
+            #expect(error?.standardErrorTail?.last?.hasSuffix("the disk is full") == true)
+            #expect(error?.description.contains("the disk is full") == true)
+            _ = try await child.join()
+        }
+
         @Test func getAfterTheCrashKeepsReportingIt() async throws {
             let (reader, writer) = try GIPC.pipe(of: Int.self, codec: .json)
             let child = try await GIPC.start(WriteThenEnd.self, .init(output: writer, count: 0, ending: .exit(9)))

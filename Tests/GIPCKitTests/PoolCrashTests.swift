@@ -55,6 +55,16 @@ extension ProcessTests {
             }
         }
 
+        @Test func aCrashCarriesTheLastLinesOfTheWorkersStandardError() async throws {
+            try await GIPC.withPool(ChaosWorker.self, options: PoolOptions(workers: 1)) { pool in
+                let lines = ["worker: about to fail", "worker: job 42", "worker: goodbye"]
+                let error = await gipcError { _ = try await pool.submit(.sayAndDie(lines)) }
+                #expect(error?.code == .workerCrashed)
+                #expect(error?.exitStatus == .signaled(SIGKILL))
+                #expect(error?.standardErrorTail?.suffix(3) == ArraySlice(lines))
+            }
+        }
+
         @Test func aCrashedJobRunsAgainOnlyWhenRetriesAreAsked() async throws {
             var options = PoolOptions(workers: 1)
             options.retries = 2

@@ -14,6 +14,12 @@ public struct WriteThenEnd: ChildEntry {
         case signal(Int32)
         /// Writes half a frame's header and payload, then dies of SIGKILL.
         case halfFrameThenKill
+        /// Throws an error with this text (the bootstrap prints it to standard error and exits with 1).
+        case throwing(String)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
     }
 
     public struct Arguments: Codable, Sendable {
@@ -37,6 +43,8 @@ public struct WriteThenEnd: ChildEntry {
         case .signal(let number):
             signal(number, SIG_DFL)
             raise(number)
+        case .throwing(let text):
+            throw Failure(description: text)
         case .halfFrameThenKill:
             let half: [UInt8] = [0, 0, 0, 10, 1, 2]
             _ = half.withUnsafeBytes { write(arguments.output.fileDescriptor, $0.baseAddress, $0.count) }

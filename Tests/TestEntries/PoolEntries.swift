@@ -6,13 +6,6 @@ public import GIPCKit
     import Darwin
 #endif
 
-/// The pool workers the tests start.
-public enum PoolEntries {
-    public static let workers: [any ChildEntry.Type] = [
-        SquareWorker.self, RecordEchoWorker.self, ChaosWorker.self, BrokenSetupWorker.self,
-    ]
-}
-
 /// Squares integers.
 public struct SquareWorker: PoolWorker {
     public init() {}

@@ -9,13 +9,14 @@ public import GIPCKit
 
 /// Every entry the tests start, hosted by the gipc-test-host program.
 public enum TestEntries {
-    public static let all: [any ChildEntry.Type] =
-        [
-            Echo.self, ExitWith.self, DescriptorLister.self, Forwarder.self, NestedStarter.self, SignalReport.self,
-            BigWriter.self, DaemonParent.self, Sleeper.self, DuplexEcho.self, EarlyExit.self, ReadOne.self,
-            SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
-            StartUnlistedWithEmptyHost.self,
-        ] + PoolEntries.workers + [WriteThenEnd.self]
+    public static let all: [any ChildEntry.Type] = [
+        Echo.self, ExitWith.self, DescriptorLister.self, Forwarder.self, NestedStarter.self, SignalReport.self,
+        BigWriter.self, DaemonParent.self, Sleeper.self, DuplexEcho.self, EarlyExit.self, ReadOne.self,
+        SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
+        StartUnlistedWithEmptyHost.self, TermIgnorer.self, ReadySleeper.self, GrandchildStarter.self,
+        WriteThenCrash.self, PrintEnvironment.self, SupervisionNameLengthProbe.self, WriteThenEnd.self,
+        SquareWorker.self, RecordEchoWorker.self, ChaosWorker.self, BrokenSetupWorker.self,
+    ]
 }
 
 /// Sends back every message it receives (as dynamic values, so any codec and type works) until end of stream.

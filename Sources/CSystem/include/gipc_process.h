@@ -19,4 +19,13 @@ int gipc_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, in
 /// Fills `set` with every signal and sets default dispositions on spawn, with an empty mask.
 int gipc_spawnattr_reset_signals(posix_spawnattr_t *attr);
 
+/// Makes the spawned child lead a process group of its own (pgid == pid): POSIX_SPAWN_SETPGROUP with pgroup 0.
+/// Returns 0 or an error number.
+int gipc_spawnattr_new_process_group(posix_spawnattr_t *attr);
+
+/// Sets the name `ps -e`, `top` and /proc/<pid>/comm show for this process (Linux: the main thread's name,
+/// prctl(PR_SET_NAME) when called on it; at most 15 bytes are kept). Returns 0 or an error number (ENOSYS
+/// elsewhere).
+int gipc_set_process_name(const char *name);
+
 #endif

@@ -78,10 +78,11 @@ struct BlockingFrames {
     }
 }
 
+/// The C library's `read` and `write`, for code in types that have methods of those names.
 #if canImport(Glibc)
-    private let systemRead = Glibc.read
-    private let systemWrite = Glibc.write
+    let systemRead = Glibc.read
+    let systemWrite = Glibc.write
 #elseif canImport(Darwin)
-    private let systemRead = Darwin.read
-    private let systemWrite = Darwin.write
+    let systemRead = Darwin.read
+    let systemWrite = Darwin.write
 #endif

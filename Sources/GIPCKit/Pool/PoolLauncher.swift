@@ -2,6 +2,9 @@ import GIPCTransport
 import Synchronization
 
 /// How a pool starts one worker process, and how it speaks with it.
+///
+/// Workers are daemon children (they die with this process) and lead their own process groups, which are killed
+/// when a worker's exit is observed: nothing a worker started outlives it.
 struct PoolLauncher: Sendable {
     /// How jobs and answers travel.
     enum Framing: Sendable {
@@ -43,9 +46,9 @@ struct PoolLauncher: Sendable {
             let replies = try GIPC.pipe(of: [UInt8].self, codec: .raw, options: pipeOptions)
             let arguments = PoolWorkerArguments(
                 jobs: jobs.reader, replies: replies.writer, codec: codec.name, codecSettings: settings)
-            let process = try await GIPC.start(
-                Worker.self, arguments, name: options.name, host: host, environment: options.environment,
-                standardOutput: options.standardOutput, standardError: options.standardError)
+            let process = try await GIPC.startEntry(
+                Worker.self, arguments, name: options.name, daemon: true, host: host, environment: options.environment,
+                standardOutput: options.standardOutput, standardError: options.standardError, killGroupOnExit: true)
             return Launched(process: process, jobs: jobs.writer.end, replies: replies.reader.end)
         }
     }
@@ -59,10 +62,10 @@ struct PoolLauncher: Sendable {
             let pipeOptions = PipeOptions(maxFrameBytes: options.maxFrameBytes)
             let jobs = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
             let replies = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
-            let process = try await GIPC.start(
-                executable: executable, arguments: arguments, environment: options.environment,
-                handles: [jobs.reader, replies.writer], name: options.name,
-                standardOutput: options.standardOutput, standardError: options.standardError)
+            let process = try await GIPC.startExecutable(
+                executable, arguments: arguments, environment: options.environment,
+                standardOutput: options.standardOutput, standardError: options.standardError,
+                handles: [jobs.reader, replies.writer], name: options.name, daemon: true, killGroupOnExit: true)
             return Launched(process: process, jobs: jobs.writer.end, replies: replies.reader.end)
         }
     }

@@ -15,6 +15,7 @@ import GIPCTransport
 /// so that sending never waits for an answer (and the two pipes never fill up against each other).
 enum PoolWorkerDriver {
     static func start(core: PoolCore, workerID: UInt64, launched: PoolLauncher.Launched) {
+        if let lines = launched.process.standardError { Task.detached { await forward(lines) } }
         if core.options.jobsInFlightPerWorker == 1 {
             Task.detached {
                 await finish(core: core, workerID: workerID, launched: launched) {
@@ -193,6 +194,21 @@ enum PoolWorkerDriver {
             var answers = [PoolReply(kind: .result, bytes: first)]
             while answers.count < owed { answers.append(PoolReply(kind: .result, bytes: try await replies.receive())) }
             try core.complete(workerID, replies: answers)
+        }
+    }
+
+    /// Copies a worker's captured standard error to this process's standard error, line by line, as it comes; the
+    /// capture keeps its last lines for the errors of the jobs the worker fails.
+    private static func forward(_ lines: CapturedOutput) async {
+        for await line in lines {
+            let bytes = Array((line + "\n").utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let count = bytes.withUnsafeBytes { systemWrite(2, $0.baseAddress! + offset, $0.count - offset) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { return }
+                offset += count
+            }
         }
     }
 

@@ -20,14 +20,23 @@ public final class ChildProcess: Sendable, CustomStringConvertible {
     public let name: String
     /// Whether the child is killed when this process dies (Linux `PR_SET_PDEATHSIG`).
     public let isDaemon: Bool
+    /// The lines of the child's standard output, when it was started with ``ChildOutput/capture``; otherwise `nil`.
+    public let standardOutput: CapturedOutput?
+    /// The lines of the child's standard error, when it was started with ``ChildOutput/capture``; otherwise `nil`.
+    public let standardError: CapturedOutput?
 
     let monitor: ProcessMonitor
 
-    init(pid: Int32, name: String, isDaemon: Bool, monitor: ProcessMonitor) {
+    init(
+        pid: Int32, name: String, isDaemon: Bool, monitor: ProcessMonitor, standardOutput: CapturedOutput? = nil,
+        standardError: CapturedOutput? = nil
+    ) {
         self.pid = pid
         self.name = name
         self.isDaemon = isDaemon
         self.monitor = monitor
+        self.standardOutput = standardOutput
+        self.standardError = standardError
     }
 
     /// Starts a child process. See ``SpawnRequest`` for what the child receives.
@@ -37,7 +46,8 @@ public final class ChildProcess: Sendable, CustomStringConvertible {
     /// - Parameter request: what to start.
     /// - Returns: the running child, already watched.
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/invalidArgument`` (NUL bytes, bad variable names, a
-    ///   descriptor that is not open), ``GIPCError/Code/executableNotFound`` (no such file, not executable;
+    ///   descriptor that is not open, a file for standard output or error that cannot be opened, a capture keeping a
+    ///   negative number of lines), ``GIPCError/Code/executableNotFound`` (no such file, not executable;
     ///   `errno` says which), ``GIPCError/Code/spawnFailed`` (EMFILE, ENFILE, EAGAIN, ENOMEM, ...; `syscall` and
     ///   `errno` say where). Nothing is left behind on failure: no descriptor, no child.
     static func spawn(_ request: SpawnRequest) async throws(GIPCError) -> ChildProcess {
@@ -54,9 +64,27 @@ public final class ChildProcess: Sendable, CustomStringConvertible {
                 .spawnFailed, "cannot start a child: \(error.message)", syscall: error.syscall, errno: error.errno,
                 transportError: error)
         }
-        let launched = try await spawner.run { ProcessLauncher.launch(request) }.get()
-        let monitor = ProcessMonitor.start(pid: launched.pid, pidfd: launched.pidfd, reactor: reactor)
-        return ChildProcess(pid: launched.pid, name: request.name, isDaemon: request.daemon, monitor: monitor)
+        var streams = try StandardStreams.prepare(
+            output: request.standardOutput, error: request.standardError, reactor: reactor)
+        let (output, error) = (streams.output, streams.error)
+        let result = await spawner.run {
+            ProcessLauncher.launch(request, standardOutput: output, standardError: error)
+        }
+        streams.closeChildEnds()
+        let launched: LaunchedProcess
+        switch result {
+        case .success(let value):
+            launched = value
+        case .failure(let failure):
+            streams.abandonCaptures()
+            throw failure
+        }
+        streams.startCapturing()
+        let monitor = ProcessMonitor.start(
+            pid: launched.pid, pidfd: launched.pidfd, reactor: reactor, killGroupOnExit: request.killGroupOnExit)
+        return ChildProcess(
+            pid: launched.pid, name: request.name, isDaemon: request.daemon, monitor: monitor,
+            standardOutput: streams.outputCapture, standardError: streams.errorCapture)
     }
 
     /// Whether the child is still running: `false` once its exit has been observed.

@@ -29,6 +29,8 @@ final class ProcessMonitor: Sendable {
         var source: ReadinessSource?
         /// Tasks waiting for the exit, by ``Waiter/id``.
         var joiners: [UInt64: Waiter<ExitStatus?>] = [:]
+        /// Whether the process group gets SIGKILL right before the child is reaped.
+        var killGroupOnExit: Bool
     }
 
     /// What reaping leaves to do once the lock is released.
@@ -51,7 +53,7 @@ final class ProcessMonitor: Sendable {
     /// Watches the pidfd and runs the timers of joins and of polling.
     private let reactor: Reactor
 
-    private init(pid: Int32, pidfd: Int32?, reactor: Reactor) {
+    private init(pid: Int32, pidfd: Int32?, reactor: Reactor, killGroupOnExit: Bool) {
         var source: ReadinessSource? = nil
         if let pidfd {
             // If the reactor refuses the pidfd, the monitor polls; the pidfd still makes signals safe.
@@ -59,12 +61,13 @@ final class ProcessMonitor: Sendable {
         }
         self.pid = pid
         self.reactor = reactor
-        self.state = Mutex(State(pidfd: pidfd, source: source))
+        self.state = Mutex(State(pidfd: pidfd, source: source, killGroupOnExit: killGroupOnExit))
     }
 
     /// Starts watching a child this process started; takes ownership of `pidfd`.
-    static func start(pid: Int32, pidfd: Int32?, reactor: Reactor) -> ProcessMonitor {
-        let monitor = ProcessMonitor(pid: pid, pidfd: pidfd, reactor: reactor)
+    /// - Parameter killGroupOnExit: whether the child's process group gets SIGKILL right before it is reaped.
+    static func start(pid: Int32, pidfd: Int32?, reactor: Reactor, killGroupOnExit: Bool = false) -> ProcessMonitor {
+        let monitor = ProcessMonitor(pid: pid, pidfd: pidfd, reactor: reactor, killGroupOnExit: killGroupOnExit)
         Task.detached { await monitor.watch() }
         return monitor
     }
@@ -116,18 +119,41 @@ final class ProcessMonitor: Sendable {
                 rc = kill(pid, signal)
             }
             guard rc != 0 else { return }
-            let code = errno
-            switch code {
-            case ESRCH:
-                return  // exited; the monitor is about to reap it
-            case EINVAL:
-                throw GIPCError(
-                    .invalidArgument, "\(signal) is not a valid signal number", syscall: syscall, errno: code, pid: pid)
-            default:
-                throw GIPCError(
-                    .processControlFailed, "cannot send signal \(signal) to the child", syscall: syscall,
-                    errno: code, pid: pid)
-            }
+            try refusal(of: signal, to: "the child", syscall: syscall, errno: errno)
+        }
+    }
+
+    /// Sends `signal` to the child's process group (`kill(-pid, signal)`) unless the child has been reaped (then
+    /// nothing happens). Until then the child, a zombie at worst, keeps its pid and so its group ID from being
+    /// reused: the signal reaches only processes in the group it leads.
+    /// - Throws: as ``send(_:)``.
+    func signalGroup(_ signal: Int32) throws(GIPCError) {
+        try state.withLock { (state: inout State) throws(GIPCError) in
+            guard state.status == nil else { return }
+            // If other code reaped the child, the pid may be reused: the pidfd tells (ESRCH once reaped).
+            if let pidfd = state.pidfd, gipc_pidfd_send_signal(pidfd, 0) != 0, errno == ESRCH { return }
+            guard kill(-pid, signal) != 0 else { return }
+            try refusal(of: signal, to: "the child's process group", syscall: "kill", errno: errno)
+        }
+    }
+
+    /// From now on, the child's process group gets SIGKILL right before the child is reaped (if it has not been).
+    func killGroupOnExit() {
+        state.withLock { $0.killGroupOnExit = true }
+    }
+
+    /// Throws the error for a refused signal; returns for ESRCH (the target has exited, or the group is empty).
+    private func refusal(of signal: Int32, to target: String, syscall: String, errno code: Int32) throws(GIPCError) {
+        switch code {
+        case ESRCH:
+            return
+        case EINVAL:
+            throw GIPCError(
+                .invalidArgument, "\(signal) is not a valid signal number", syscall: syscall, errno: code, pid: pid)
+        default:
+            throw GIPCError(
+                .processControlFailed, "cannot send signal \(signal) to \(target)", syscall: syscall, errno: code,
+                pid: pid)
         }
     }
 
@@ -154,6 +180,10 @@ final class ProcessMonitor: Sendable {
     private func reap() -> Bool {
         let result = state.withLock { state -> ReapResult in
             guard state.status == nil else { return .finished }
+            if state.killGroupOnExit, gipc_has_exited(pid) == 1 {
+                // The zombie still reserves the group ID: only what the child left in its group gets this.
+                _ = kill(-pid, SIGKILL)
+            }
             var signaled: Int32 = 0
             var value: Int32 = 0
             let rc = gipc_reap(pid, &signaled, &value)
