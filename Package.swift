@@ -66,6 +66,8 @@ let package = Package(
         ),
         // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
+        .executableTarget(
+            name: "gipc-readme-pool-example", dependencies: ["GIPCKit"], path: "Tests/ReadmePoolExample"),
         // The soak test (make soak): children echo checked messages while random children are killed.
         .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit", "GIPCTestSupport"], path: "Tests/Soak"),
     ]

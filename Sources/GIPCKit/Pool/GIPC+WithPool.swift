@@ -12,6 +12,7 @@ extension GIPC {
     ///   - codec: the codec of jobs and results; it must describe its settings (the built-in codecs do).
     ///   - options: workers, queue, timeouts, recycling, the workers' output and environment.
     ///   - host: the program to start workers from instead of ``entryHost``.
+    ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: what to do with the pool.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws; ``GIPCError`` when the first worker cannot be started (for example
@@ -45,6 +46,7 @@ extension GIPC {
     ///   - result: the type of results.
     ///   - codec: the codec of jobs and results.
     ///   - options: workers, queue, timeouts, recycling, the workers' output and environment.
+    ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: what to do with the pool.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws; ``GIPCError`` when the first worker cannot be started (for example

@@ -33,7 +33,7 @@ public struct PoolWorkerArguments: Codable, Sendable {
     public let replies: PipeWriter<[UInt8]>
     /// The name of the codec that encodes jobs and results.
     public let codec: String
-    /// Its settings (``MessageCodec/settings``).
+    /// Its settings (``/GIPCCodecs/MessageCodec/settings``).
     public let codecSettings: [String: String]
 }
 

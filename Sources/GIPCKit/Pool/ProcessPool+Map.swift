@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The outcome of one job of ``ProcessPool/map(_:ordered:chunkSize:window:)``: its place in the input and its
+/// The outcome of one job of `ProcessPool.map(_:ordered:chunkSize:window:)`: its place in the input and its
 /// result or error.
 public struct PoolOutcome<Value: Sendable>: Sendable {
     /// The job's position in the input, from 0.
@@ -55,7 +55,7 @@ extension ProcessPool {
         }
     }
 
-    /// Runs every job of `jobs`; see ``map(_:ordered:chunkSize:window:)-(AsyncSequence,_,_,_)``.
+    /// Runs every job of `jobs`; see the `map` of async sequences.
     public func map<Input: Sequence & Sendable>(
         _ jobs: Input, ordered: Bool = true, chunkSize: Int = 1, window: Int? = nil
     ) -> PoolResults<Result> where Input.Element == Job {
@@ -95,7 +95,7 @@ extension ProcessPool {
     private static var cancelled: GIPCError { GIPCError(.closed, "the map was cancelled before the job ran") }
 }
 
-/// A sequence as an async sequence, for ``ProcessPool/map(_:ordered:chunkSize:window:)-(Sequence,_,_,_)``.
+/// A sequence as an async sequence, for `ProcessPool.map` of sequences.
 struct AsyncJobs<Base: Sequence & Sendable>: AsyncSequence, Sendable {
     typealias Element = Base.Element
     let base: Base
@@ -109,7 +109,7 @@ struct AsyncJobs<Base: Sequence & Sendable>: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
 }
 
-/// The outcomes of ``ProcessPool/map(_:ordered:chunkSize:window:)``; each iteration runs the jobs anew.
+/// The outcomes of `ProcessPool.map(_:ordered:chunkSize:window:)`; each iteration runs the jobs anew.
 public struct PoolResults<Value: Sendable>: AsyncSequence, Sendable {
     public typealias Element = PoolOutcome<Value>
     let ordered: Bool

@@ -13,7 +13,7 @@ import GIPCTransport
 /// ```
 ///
 /// - Each worker runs one job at a time (``PoolOptions/jobsInFlightPerWorker`` says otherwise). Jobs wait in a
-///   bounded queue: ``submit(_:)`` suspends while it is full, and ``map(_:ordered:chunkSize:window:)`` reads its
+///   bounded queue: ``submit(_:)`` suspends while it is full, and `map(_:ordered:chunkSize:window:)` reads its
 ///   input only as fast as results are taken.
 /// - A worker that dies fails only the job it was running (``GIPCError/Code/workerCrashed``, with its exit status
 ///   and the last lines of its standard error) and is replaced; the pool goes on. A job is never run twice unless
