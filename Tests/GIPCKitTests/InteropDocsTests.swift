@@ -23,13 +23,17 @@ struct InteropDocsTests {
         let readme = try Self.text("README.md")
         // Output shown as ```text is not code.
         let fences = readme.split(separator: "\n").filter { $0.hasPrefix("```") && $0 != "```" && $0 != "```text" }
-        #expect(fences == ["```sh", "```swift", "```swift", "```swift", "```sh"])
-        // The example program (compiled and run), the package lines and the @main program (ReadmeTests).
+        #expect(fences == ["```sh", "```swift", "```swift", "```swift", "```swift", "```swift", "```sh"])
+        // The two example programs (compiled and run), the supervised-child snippet (type-checked), the package
+        // lines and the @main program (ReadmeTests).
         let blocks = readme.components(separatedBy: "```swift\n").dropFirst().map { $0.prefix(while: { $0 != "`" }) }
-        #expect(blocks.count == 3)
-        #expect(blocks.first?.contains("struct Doubler: ChildEntry") == true)
-        #expect(blocks.dropFirst().first?.contains(".package(url:") == true)
-        #expect(blocks.last?.contains("@main") == true)
+        #expect(blocks.count == 5)
+        guard blocks.count == 5 else { return }
+        #expect(blocks[0].contains("struct Doubler: ChildEntry"))
+        #expect(blocks[1].contains("struct WordCounter: PoolWorker"))
+        #expect(blocks[2].contains("GIPC.withChild("))
+        #expect(blocks[3].contains(".package(url:"))
+        #expect(blocks[4].contains("@main"))
     }
 
     @Test(
