@@ -102,3 +102,9 @@ public struct BrokenSetupWorker: PoolWorker {
     public init() async throws { throw SetUpFailed() }
     public func handle(_ job: Int) async throws -> Int { job }
 }
+
+/// Answers the reciprocal of each number: 0 gives infinity, which JSON cannot carry.
+public struct ReciprocalWorker: PoolWorker {
+    public init() {}
+    public func handle(_ job: Double) async throws -> Double { 1 / job }
+}
