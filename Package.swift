@@ -35,9 +35,14 @@ let package = Package(
             dependencies: ["GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
+        // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
+        // executable).
+        .target(name: "GIPCBenchRecord", path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
-            dependencies: ["GIPCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "GIPCKit", "GIPCBenchRecord", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/gipc"
         ),
         .testTarget(
@@ -50,7 +55,8 @@ let package = Package(
         // scripts/build-fuzzers.sh).
         .target(name: "GIPCTestSupport", dependencies: ["GIPCTransport", "GIPCCodecs"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "GIPCCodecsTests", dependencies: ["GIPCCodecs", "GIPCTestSupport"], path: "Tests/CodecsTests"),
+            name: "GIPCCodecsTests", dependencies: ["GIPCCodecs", "GIPCBenchRecord", "GIPCTestSupport"],
+            path: "Tests/CodecsTests"),
         .testTarget(
             name: "GIPCKitTests",
             dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
