@@ -63,7 +63,8 @@ let package = Package(
             path: "Tests/GIPCKitTests"
         ),
         // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`
-        // runner cannot bootstrap entries itself.
+        // runner cannot bootstrap entries itself. The tests import it @testable, for the memberwise initialisers of
+        // the entries' arguments.
         .target(name: "GIPCTestEntries", dependencies: ["GIPCKit"], path: "Tests/TestEntries"),
         .executableTarget(
             name: "gipc-test-host",

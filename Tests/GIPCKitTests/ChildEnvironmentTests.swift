@@ -1,7 +1,8 @@
 import Foundation
 import GIPCKit
-import GIPCTestEntries
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc

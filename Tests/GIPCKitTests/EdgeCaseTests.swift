@@ -1,9 +1,9 @@
 import Foundation
-import GIPCTestEntries
 import GIPCTestSupport
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc

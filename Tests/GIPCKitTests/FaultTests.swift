@@ -1,8 +1,9 @@
 import Foundation
 import GIPCKit
-import GIPCTestEntries
 import GIPCTestSupport
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,7 @@
-import GIPCTestEntries
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,8 @@
 import GIPCKit
-import GIPCTestEntries
 import Synchronization
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
