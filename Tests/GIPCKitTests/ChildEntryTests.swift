@@ -13,8 +13,6 @@ import Testing
 extension ProcessTests {
     @Suite("Entries in child processes, handle transfer")
     struct ChildEntryTests {
-        init() { TestHost.configure() }
-
         static let codecs: [any MessageCodec] = [JSONCodec(), PropertyListCodec(), MessagePackCodec()]
 
         @Test("every codec carries values across a process boundary and back", arguments: codecs)

@@ -13,8 +13,6 @@ import Testing
 extension ProcessTests {
     @Suite("Faults")
     struct FaultTests {
-        init() { TestHost.configure() }
-
         /// Case 1, across processes: N frames, then a clean end of stream, and nothing after it.
         @Test("a child sends N frames then exits: N delivered, then endOfStream", arguments: [0, 1, 1000])
         func framesThenExit(count: Int) async throws {
