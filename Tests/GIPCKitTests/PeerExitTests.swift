@@ -1,6 +1,6 @@
+import GIPCKit
 import Testing
 
-@testable import GIPCKit
 @testable import GIPCTestEntries
 
 #if canImport(Glibc)
