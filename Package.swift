@@ -35,9 +35,14 @@ let package = Package(
             dependencies: ["GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
+        // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
+        // executable).
+        .target(name: "GIPCBenchRecord", path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
-            dependencies: ["GIPCKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "GIPCKit", "GIPCBenchRecord", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/gipc"
         ),
         .testTarget(
@@ -50,14 +55,16 @@ let package = Package(
         // scripts/build-fuzzers.sh).
         .target(name: "GIPCTestSupport", dependencies: ["GIPCTransport", "GIPCCodecs"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "GIPCCodecsTests", dependencies: ["GIPCCodecs", "GIPCTestSupport"], path: "Tests/CodecsTests"),
+            name: "GIPCCodecsTests", dependencies: ["GIPCCodecs", "GIPCBenchRecord", "GIPCTestSupport"],
+            path: "Tests/CodecsTests"),
         .testTarget(
             name: "GIPCKitTests",
             dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
             path: "Tests/GIPCKitTests"
         ),
         // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`
-        // runner cannot bootstrap entries itself.
+        // runner cannot bootstrap entries itself. The tests import it @testable, for the memberwise initialisers of
+        // the entries' arguments.
         .target(name: "GIPCTestEntries", dependencies: ["GIPCKit"], path: "Tests/TestEntries"),
         .executableTarget(
             name: "gipc-test-host",

@@ -36,33 +36,32 @@ static void read_exactly(int fd, uint8_t *into, size_t count) {
     }
 }
 
+/* Reads into the staging buffer until it holds at least `want` unread bytes (from *start to *end; `want` is at
+ * most STAGING), moving the unread bytes to its front before each read. */
+static void fill(int fd, uint8_t *staging, size_t *start, size_t *end, size_t want) {
+    while (*end - *start < want) {
+        memmove(staging, staging + *start, *end - *start);
+        *end -= *start;
+        *start = 0;
+        ssize_t n = read(fd, staging + *end, STAGING - *end);
+        if (n <= 0) die("read");
+        *end += (size_t)n;
+    }
+}
+
 static void child(int fd, int report, long count, size_t size) {
     uint8_t *staging = malloc(STAGING);
     uint8_t *large = malloc(size);
     size_t start = 0, end = 0;
     uint64_t bytes = 0;
     for (long received = 0; received < count; received++) {
-        while (end - start < 4) {
-            memmove(staging, staging + start, end - start);
-            end -= start;
-            start = 0;
-            ssize_t n = read(fd, staging + end, STAGING - end);
-            if (n <= 0) die("read");
-            end += (size_t)n;
-        }
+        fill(fd, staging, &start, &end, 4);
         uint32_t length;
         memcpy(&length, staging + start, 4);
         length = ntohl(length);
         start += 4;
         if (length + 4 <= STAGING) {
-            while (end - start < length) {
-                memmove(staging, staging + start, end - start);
-                end -= start;
-                start = 0;
-                ssize_t n = read(fd, staging + end, STAGING - end);
-                if (n <= 0) die("read");
-                end += (size_t)n;
-            }
+            fill(fd, staging, &start, &end, length);
             start += length;
         } else {
             size_t present = end - start;

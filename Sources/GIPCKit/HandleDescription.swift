@@ -40,17 +40,6 @@ public struct HandleDescription: Sendable, Hashable, CustomStringConvertible {
         self.settings = settings
     }
 
-    /// The entry as it appears in `GIPC_HANDLES`.
-    public var description: String {
-        var text = "\(fd):\(direction.rawValue):\(codec)"
-        if let maxFrameBytes { text += ":\(maxFrameBytes)" }
-        if !settings.isEmpty {
-            if maxFrameBytes == nil { text += ":" }
-            text += ":" + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-        }
-        return text
-    }
-
     /// Whether `text` can stand as a setting's name or value in `GIPC_HANDLES`: letters, digits, `_ . + -`.
     public static func isSettingText(_ text: String) -> Bool {
         !text.isEmpty
@@ -90,6 +79,17 @@ public struct HandleDescription: Sendable, Hashable, CustomStringConvertible {
         }
         self.init(
             fd: fd, direction: direction, codec: String(parts[2]), maxFrameBytes: maxFrameBytes, settings: settings)
+    }
+
+    /// The entry as it appears in `GIPC_HANDLES`.
+    public var description: String {
+        var text = "\(fd):\(direction.rawValue):\(codec)"
+        if let maxFrameBytes { text += ":\(maxFrameBytes)" }
+        if !settings.isEmpty {
+            if maxFrameBytes == nil { text += ":" }
+            text += ":" + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        }
+        return text
     }
 
     /// Parses a whole `GIPC_HANDLES` value.

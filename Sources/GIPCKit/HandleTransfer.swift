@@ -91,23 +91,12 @@ enum HandleTransfer {
         try container.encode(try collector(in: encoder).add(handle))
     }
 
-    /// A reader on an inherited descriptor.
-    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a writing end.
-    static func reader<Message>(_ description: HandleDescription) throws -> PipeReader<Message> {
-        try check(description, is: .read)
-        return try PipeReader(
-            adopting: description.fd, codec: codec(for: description),
-            maxFrameBytes: description.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes)
-    }
-
-    /// A writer on an inherited descriptor.
-    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a reading end.
-    static func writer<Message>(_ description: HandleDescription) throws -> PipeWriter<Message> {
-        try check(description, is: .write)
-        return try PipeWriter(adopting: description.fd, codec: codec(for: description))
-    }
-
-    private static func check(_ description: HandleDescription, is direction: HandleDescription.Direction) throws {
+    /// The codec of an inherited descriptor that the arguments use as a `direction` end: a reader's or a writer's.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as the other direction, or if its
+    ///   codec cannot be made from its name and settings.
+    static func codec(
+        for description: HandleDescription, as direction: HandleDescription.Direction
+    ) throws -> any MessageCodec {
         guard description.direction == direction else {
             let wanted = direction == .read ? "reader" : "writer"
             throw GIPCError(
@@ -115,9 +104,6 @@ enum HandleTransfer {
                 "inherited handle at fd \(description.fd) is described as '\(description.direction.rawValue)', "
                     + "but the arguments ask for a \(wanted) there")
         }
-    }
-
-    static func codec(for description: HandleDescription) throws -> any MessageCodec {
         do {
             return try CodecRegistry.codec(named: description.codec, settings: description.settings)
         } catch {
@@ -129,36 +115,40 @@ enum HandleTransfer {
 }
 
 extension PipeReader: Codable {
-    public func encode(to encoder: any Encoder) throws {
-        try HandleTransfer.encode(self, to: encoder)
-    }
+    public func encode(to encoder: any Encoder) throws { try HandleTransfer.encode(self, to: encoder) }
 
     public convenience init(from decoder: any Decoder) throws {
-        let inherited = try HandleTransfer.take(1, from: decoder, for: "reader")[0]
-        let reader: PipeReader<Message> = try HandleTransfer.reader(inherited)
-        self.init(end: reader.end, codec: reader.codec)
+        try self.init(inherited: HandleTransfer.take(1, from: decoder, for: "reader")[0])
+    }
+
+    /// A reader on an inherited descriptor.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a writing end.
+    convenience init(inherited description: HandleDescription) throws {
+        try self.init(
+            adopting: description.fd, codec: HandleTransfer.codec(for: description, as: .read),
+            maxFrameBytes: description.maxFrameBytes ?? FrameFormat.defaultMaxFrameBytes)
     }
 }
 
 extension PipeWriter: Codable {
-    public func encode(to encoder: any Encoder) throws {
-        try HandleTransfer.encode(self, to: encoder)
-    }
+    public func encode(to encoder: any Encoder) throws { try HandleTransfer.encode(self, to: encoder) }
 
     public convenience init(from decoder: any Decoder) throws {
-        let inherited = try HandleTransfer.take(1, from: decoder, for: "writer")[0]
-        let writer: PipeWriter<Message> = try HandleTransfer.writer(inherited)
-        self.init(end: writer.end, codec: writer.codec)
+        try self.init(inherited: HandleTransfer.take(1, from: decoder, for: "writer")[0])
+    }
+
+    /// A writer on an inherited descriptor.
+    /// - Throws: ``GIPCError/Code/invalidArgument`` if the descriptor is described as a reading end.
+    convenience init(inherited description: HandleDescription) throws {
+        try self.init(adopting: description.fd, codec: HandleTransfer.codec(for: description, as: .write))
     }
 }
 
 extension DuplexPipe: Codable {
-    public func encode(to encoder: any Encoder) throws {
-        try HandleTransfer.encode(self, to: encoder)
-    }
+    public func encode(to encoder: any Encoder) throws { try HandleTransfer.encode(self, to: encoder) }
 
     public convenience init(from decoder: any Decoder) throws {
         let halves = try HandleTransfer.take(2, from: decoder, for: "duplex pipe")
-        self.init(reader: try HandleTransfer.reader(halves[0]), writer: try HandleTransfer.writer(halves[1]))
+        self.init(reader: try PipeReader(inherited: halves[0]), writer: try PipeWriter(inherited: halves[1]))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GIPCBenchRecord
 import GIPCKit
 
 #if canImport(Glibc)
@@ -24,22 +25,6 @@ enum BenchEntries {
             return Int(usage.ru_maxrss) * 1024
         #endif
     }
-}
-
-/// The typed workload's message: about 100 bytes in msgpack.
-struct BenchRecord: Codable, Sendable, Equatable {
-    var id: Int
-    var timestamp: Double
-    var symbol: String
-    var price: Double
-    var quantity: Int
-    var side: String
-    var venue: String
-    var flags: [Int]
-
-    static let sample = BenchRecord(
-        id: 123_456_789, timestamp: 1_700_000_000.25, symbol: "GIPC-SWIFT", price: 101.375, quantity: 2500,
-        side: "buy", venue: "XNAS-primary-venue", flags: [1, 2, 3, 5, 8])
 }
 
 /// Receives `count` raw messages, then reports what arrived (after a first, empty "ready" report).

@@ -1,4 +1,5 @@
 import Foundation
+import GIPCBenchRecord
 import GIPCKit
 
 /// The GIPCKit side of each benchmark workload: parent to child through one pipe unless said otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import GIPCBenchRecord
 import GIPCCodecs
 import Testing
 
@@ -9,17 +10,17 @@ import Testing
 struct CodecRateTests {
     @Test("encode/decode rate of a ~100-byte struct per codec", .timeLimit(.minutes(5)))
     func rates() throws {
-        let sample = BenchmarkRecord.sample
+        let sample = BenchRecord.sample
         let codecs: [any MessageCodec] = [JSONCodec(), MessagePackCodec(), PropertyListCodec()]
         var results: [(name: String, size: Int, encode: Double, decode: Double)] = []
         for codec in codecs {
             let payload = try codec.encode(sample)
-            #expect(try codec.decode(BenchmarkRecord.self, from: payload) == sample)
+            #expect(try codec.decode(BenchRecord.self, from: payload) == sample)
             let iterations = 100_000
             var sink = 0
             let encode = try runsPerSecond(iterations) { sink &+= try codec.encode(sample).count }
             let decode = try runsPerSecond(iterations) {
-                sink &+= try codec.decode(BenchmarkRecord.self, from: payload).id
+                sink &+= try codec.decode(BenchRecord.self, from: payload).id
             }
             #expect(sink != 0)
             results.append((codec.name, payload.count, encode, decode))

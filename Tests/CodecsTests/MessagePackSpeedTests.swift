@@ -1,4 +1,5 @@
 import Foundation
+import GIPCBenchRecord
 import GIPCCodecs
 import Testing
 
@@ -10,10 +11,10 @@ struct MessagePackSpeedTests {
     @Test("encode/decode rate of the benchmark record", .timeLimit(.minutes(5)))
     func rates() throws {
         let mode = ProcessInfo.processInfo.environment["GIPC_MSGPACK_SPEED"] ?? "1"
-        let record = BenchmarkRecord.sample
+        let record = BenchRecord.sample
         let codec = MessagePackCodec()
         let payload = try codec.encode(record)
-        #expect(try codec.decode(BenchmarkRecord.self, from: payload) == record)
+        #expect(try codec.decode(BenchRecord.self, from: payload) == record)
         let iterations = 500_000
         var sink = 0
         if mode != "decode" {
@@ -22,7 +23,7 @@ struct MessagePackSpeedTests {
         }
         if mode != "encode" {
             let rate = try runsPerSecond(iterations) {
-                sink &+= try codec.decode(BenchmarkRecord.self, from: payload).id
+                sink &+= try codec.decode(BenchRecord.self, from: payload).id
             }
             print("msgpack speed: decode \(Int(rate))/s")
         }

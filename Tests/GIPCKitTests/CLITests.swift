@@ -1,5 +1,6 @@
 import Foundation
 import GIPCKit
+import GIPCTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ extension ProcessTests {
     @Suite("gipc echo, inspect, encode")
     struct CLI {
         /// Every MessagePack golden file.
-        static let msgpackPayloads = InteropCase.all.compactMap { try? $0.bytes("msgpack") }
+        static let msgpackPayloads = GoldenCase.all.compactMap { try? $0.bytes("msgpack") }
 
         @Test("every subcommand has --help", arguments: ["demo", "echo", "inspect", "encode", "bench"])
         func help(command: String) throws {

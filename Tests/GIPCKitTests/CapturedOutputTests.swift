@@ -1,6 +1,7 @@
 import GIPCKit
-import GIPCTestEntries
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +13,6 @@ extension ProcessTests {
     /// Captured streams as lines: order, nothing lost while iterating, bounded memory, and the tail for reports.
     @Suite("Captured lines", .timeLimit(.minutes(1)))
     struct CapturedLines {
-        init() { TestHost.configure() }
-
         @Test("100 000 lines arrive in order and none is lost while a task iterates")
         func manyLinesInOrder() async throws {
             let child = try await GIPC.start(

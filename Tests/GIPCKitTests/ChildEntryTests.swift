@@ -1,7 +1,8 @@
 import Foundation
 import GIPCKit
-import GIPCTestEntries
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +13,6 @@ import Testing
 extension ProcessTests {
     @Suite("Entries in child processes, handle transfer")
     struct ChildEntryTests {
-        init() { TestHost.configure() }
-
         static let codecs: [any MessageCodec] = [JSONCodec(), PropertyListCodec(), MessagePackCodec()]
 
         @Test("every codec carries values across a process boundary and back", arguments: codecs)

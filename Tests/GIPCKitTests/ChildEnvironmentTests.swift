@@ -1,7 +1,8 @@
 import Foundation
 import GIPCKit
-import GIPCTestEntries
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -13,8 +14,6 @@ extension ProcessTests {
     /// A child's environment: inherited, inherited with changes, or replaced; and the PATH its program is found in.
     @Suite("Child environments", .timeLimit(.minutes(1)))
     struct Environments {
-        init() { TestHost.configure() }
-
         @Test("resolved(from:) applies the rules")
         func resolution() {
             let base = ["A": "1", "B": "2"]

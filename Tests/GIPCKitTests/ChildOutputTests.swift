@@ -1,7 +1,8 @@
 import GIPCKit
-import GIPCTestEntries
 import GIPCTestSupport
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -13,8 +14,6 @@ extension ProcessTests {
     /// Where a child's standard output and error go: inherited, discarded, a file, or captured.
     @Suite("Standard output and error", .timeLimit(.minutes(1)))
     struct StandardStreams {
-        init() { TestHost.configure() }
-
         @Test("discard sends a stream to /dev/null")
         func discard() async throws {
             let path = temporaryPath("discard")

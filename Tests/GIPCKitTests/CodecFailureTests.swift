@@ -56,10 +56,10 @@ struct CodecFailureTests {
             close(writeEnd)
         }
         let asReader = HandleDescription(fd: writeEnd, direction: .write, codec: "json")
-        let refusal = #expect(throws: GIPCError.self) { let _: PipeReader<Int> = try HandleTransfer.reader(asReader) }
+        let refusal = #expect(throws: GIPCError.self) { _ = try PipeReader<Int>(inherited: asReader) }
         #expect(refusal?.code == .invalidArgument)
         let asWriter = HandleDescription(fd: readEnd, direction: .read, codec: "json")
-        let other = #expect(throws: GIPCError.self) { let _: PipeWriter<Int> = try HandleTransfer.writer(asWriter) }
+        let other = #expect(throws: GIPCError.self) { _ = try PipeWriter<Int>(inherited: asWriter) }
         #expect(other?.code == .invalidArgument)
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import GIPCTestEntries
 import GIPCTestSupport
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -14,8 +14,6 @@ import Testing
 extension ProcessTests {
     @Suite("Starting children at the edges")
     struct EdgeCaseTests {
-        init() { TestHost.configure() }
-
         /// A parent that returns from `main` right after `start` used to lose its child's arguments about one time in
         /// five (and always with arguments larger than a pipe buffer): they went out from a task that died with it.
         @Test("a child started just before its parent exits still gets its arguments", arguments: [0, 4 << 20])

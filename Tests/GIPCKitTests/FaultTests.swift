@@ -1,8 +1,9 @@
 import Foundation
 import GIPCKit
-import GIPCTestEntries
 import GIPCTestSupport
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +13,6 @@ import Testing
 extension ProcessTests {
     @Suite("Faults")
     struct FaultTests {
-        init() { TestHost.configure() }
-
         /// Case 1, across processes: N frames, then a clean end of stream, and nothing after it.
         @Test("a child sends N frames then exits: N delivered, then endOfStream", arguments: [0, 1, 1000])
         func framesThenExit(count: Int) async throws {

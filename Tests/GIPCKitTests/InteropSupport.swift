@@ -28,15 +28,3 @@ enum Interop {
         }
     }
 }
-
-/// The golden cases as CLITests.swift reads them, without importing GIPCTestSupport (where ``GoldenCase`` is).
-/// Once that file reads `GoldenCase.all` itself, this can go.
-struct InteropCase {
-    let golden: GoldenCase
-
-    /// Every golden case.
-    static let all = GoldenCase.all.map(InteropCase.init)
-
-    /// The bytes Python's library wrote for this case in `codec`; `nil` if the codec has no file for it.
-    func bytes(_ codec: String) throws -> [UInt8]? { try golden.bytes(codec) }
-}

@@ -1,7 +1,7 @@
-import GIPCTestEntries
+import GIPCKit
 import Testing
 
-@testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +12,6 @@ import Testing
 extension ProcessTests {
     /// A reader whose writer went to a child learns how the child ended: a crash is never a clean end of stream.
     @Suite struct PeerExitTests {
-        init() { TestHost.configure() }
-
         /// Reads everything, then returns the error that ended the stream.
         static func readUntilEnd(_ ending: WriteThenEnd.Ending) async throws -> (Int, GIPCError?) {
             let (reader, writer) = try GIPC.pipe(of: Int.self, codec: .msgpack)

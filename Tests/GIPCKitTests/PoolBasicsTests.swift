@@ -12,8 +12,6 @@ import Testing
 extension ProcessTests {
     /// A pool of Swift workers: results, ordering, failures of single jobs.
     @Suite struct PoolBasicsTests {
-        init() { TestHost.configure() }
-
         @Test func submitReturnsEachResult() async throws {
             try await GIPC.withPool(SquareWorker.self, options: PoolOptions(workers: 2)) { pool in
                 try await withThrowingTaskGroup(of: (Int, Int).self) { group in

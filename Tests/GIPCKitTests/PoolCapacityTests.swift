@@ -13,8 +13,6 @@ import Testing
 extension ProcessTests {
     /// Back-pressure, streaming in bounded memory, recycling and the number of workers.
     @Suite struct PoolCapacityTests {
-        init() { TestHost.configure() }
-
         @Test func submittersWaitWhileTheQueueIsFull() async throws {
             var options = PoolOptions(workers: 1)
             options.queueCapacity = 2

@@ -1,6 +1,7 @@
 import GIPCKit
-import GIPCTestEntries
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -12,8 +13,6 @@ extension ProcessTests {
     /// Each child leads its own process group; `signalGroup` and `stop(gracePeriod:)` reach the whole group.
     @Suite("Process groups and stopping", .timeLimit(.minutes(1)))
     struct ProcessGroups {
-        init() { TestHost.configure() }
-
         @Test("a child leads its own process group, on both spawn paths", arguments: [false, true])
         func childLeadsItsOwnGroup(daemon: Bool) async throws {
             let child = try await GIPC.start(executable: "/bin/sleep", arguments: ["30"], daemon: daemon)

@@ -1,7 +1,7 @@
-import GIPCTestEntries
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -13,8 +13,6 @@ extension ProcessTests {
     /// What `ps` shows for children: "<host program>: <entry>" as the command line, the entry as the name.
     @Suite("Process names", .timeLimit(.minutes(1)))
     struct ProcessNameTests {
-        init() { TestHost.configure() }
-
         @Test("an entry child shows its host program and entry in cmdline, and the entry in comm")
         func entryChildNames() async throws {
             let expected = "gipc-test-host: \(ReadySleeper.entryName)"

@@ -14,8 +14,8 @@ import Testing
 typealias ExitStatus = GIPCKit.ExitStatus
 
 /// The process tests: one serialized suite, so that descriptor and zombie counts of one test are not disturbed
-/// by another test's children. Each file adds a nested suite.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+/// by another test's children. The children run their entries in gipc-test-host. Each file adds a nested suite.
+@Suite(.serialized, .testHost, .timeLimit(.minutes(2)))
 struct ProcessTests {}
 
 /// This process's environment, for children that need PATH (python3 may be a pyenv shim needing HOME).

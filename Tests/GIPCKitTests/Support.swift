@@ -20,6 +20,21 @@ enum TestHost {
     }
 }
 
+/// The trait of a suite whose tests start entries: ``TestHost`` is configured before any of them runs.
+struct StartsEntriesInTestHost: SuiteTrait, TestScoping {
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        TestHost.configure()
+        try await function()
+    }
+}
+
+extension Trait where Self == StartsEntriesInTestHost {
+    /// The suite's children run their entries in gipc-test-host.
+    static var testHost: Self { Self() }
+}
+
 struct Order: Codable, Sendable, Equatable {
     var id: Int
     var item: String

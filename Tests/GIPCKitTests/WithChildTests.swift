@@ -1,7 +1,8 @@
 import GIPCKit
-import GIPCTestEntries
 import Synchronization
 import Testing
+
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -13,8 +14,6 @@ extension ProcessTests {
     /// `GIPC.withChild`: the child, and what it started in its group, never outlive the scope.
     @Suite("Scoped children", .timeLimit(.minutes(1)))
     struct ScopedChildren {
-        init() { TestHost.configure() }
-
         private struct Failure: Error {}
 
         /// Keeps what a scope's body saw, for checks after the scope.

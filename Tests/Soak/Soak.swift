@@ -119,11 +119,8 @@ struct Soak {
             totals.putsRefusedAfterKill += sent.refused
             totals.bytesSent += sent.bytes
             totals.largest = max(totals.largest, sent.largest)
-            totals.received += check.received
-            totals.lost += check.lost
-            totals.duplicated += check.duplicated
-            totals.corrupted += check.corrupted
-            totals.messagesByCodec[codec.name, default: 0] += check.received
+            totals.arrivals += check.arrivals
+            totals.messagesByCodec[codec.name, default: 0] += check.arrivals.received
             let tail = Int(first + sent.sent - check.expected)
             if kill {
                 totals.kills += 1
@@ -133,7 +130,7 @@ struct Soak {
                 }
             } else {
                 totals.cleanEnds += 1
-                totals.lost += max(tail, 0)
+                totals.arrivals.lost += max(tail, 0)
                 if status != .exited(0) { totals.failures.append("child \(child.pid) ended with \(status)") }
             }
         }

@@ -67,11 +67,12 @@ func runSoak() async -> Int32 {
     let end = ProcessStats.current()
     let warmed = warm.withLock { $0 } ?? start
 
-    let rate = Double(totals.received) / Double(elapsed.components.seconds == 0 ? 1 : elapsed.components.seconds)
+    let arrivals = totals.arrivals
+    let rate = Double(arrivals.received) / Double(elapsed.components.seconds == 0 ? 1 : elapsed.components.seconds)
     print(
         """
-        soak: messages sent \(totals.sent), received \(totals.received), lost \(totals.lost), \
-        duplicated \(totals.duplicated), corrupted \(totals.corrupted)
+        soak: messages sent \(totals.sent), received \(arrivals.received), lost \(arrivals.lost), \
+        duplicated \(arrivals.duplicated), corrupted \(arrivals.corrupted)
         soak: died with a killed child \(totals.diedWithKilledChild) (sent, not echoed before SIGKILL); \
         puts refused after a kill \(totals.putsRefusedAfterKill)
         soak: generations \(totals.generations), kills \(totals.kills), clean ends \(totals.cleanEnds), \
@@ -90,8 +91,8 @@ func runSoak() async -> Int32 {
     }
     for failure in totals.failures.prefix(20) { print("soak: failure: \(failure)") }
     let ok =
-        totals.lost == 0 && totals.duplicated == 0 && totals.corrupted == 0 && totals.failures.isEmpty
-        && end.descriptors == start.descriptors && totals.received > 0
+        arrivals.lost == 0 && arrivals.duplicated == 0 && arrivals.corrupted == 0 && totals.failures.isEmpty
+        && end.descriptors == start.descriptors && arrivals.received > 0
     print(ok ? "soak: PASS" : "soak: FAIL")
     return ok ? 0 : 1
 }

@@ -13,10 +13,6 @@ public struct StartThenReturn: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var markerPath: String
         public var paddingBytes: Int
-        public init(markerPath: String, paddingBytes: Int) {
-            self.markerPath = markerPath
-            self.paddingBytes = paddingBytes
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -30,10 +26,6 @@ public struct WriteMarker: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var path: String
         public var padding: String
-        public init(path: String, padding: String) {
-            self.path = path
-            self.padding = padding
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -53,10 +45,6 @@ public struct DescriptorPressure: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var free: Int
         public var action: Action
-        public init(free: Int, action: Action) {
-            self.free = free
-            self.action = action
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -120,10 +108,6 @@ public struct DecodeReport: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var input: PipeReader<Value>
         public var output: PipeWriter<String>
-        public init(input: PipeReader<Value>, output: PipeWriter<String>) {
-            self.input = input
-            self.output = output
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -139,9 +123,7 @@ public struct DecodeReport: ChildEntry {
 /// Starts ``Unlisted`` (which no bootstrap lists) with `GIPC_ENTRY_HOST` set but empty: exits 0 when `start`
 /// throws entryNotFound, as it does with the variable unset; 3 when a child was started.
 public struct StartUnlistedWithEmptyHost: ChildEntry {
-    public struct Arguments: Codable, Sendable {
-        public init() {}
-    }
+    public struct Arguments: Codable, Sendable {}
 
     public static func main(_ arguments: Arguments) async throws {
         setenv(GIPC.entryHostVariable, "", 1)
@@ -157,9 +139,7 @@ public struct StartUnlistedWithEmptyHost: ChildEntry {
 
 /// An entry that no bootstrap lists.
 public struct Unlisted: ChildEntry {
-    public struct Arguments: Codable, Sendable {
-        public init() {}
-    }
+    public struct Arguments: Codable, Sendable {}
 
     public static func main(_ arguments: Arguments) async throws {}
 }

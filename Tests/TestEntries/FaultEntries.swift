@@ -5,10 +5,6 @@ public struct SendThenExit: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var output: PipeWriter<Int>
         public var count: Int
-        public init(output: PipeWriter<Int>, count: Int) {
-            self.output = output
-            self.count = count
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {

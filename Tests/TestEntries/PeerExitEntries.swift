@@ -26,11 +26,6 @@ public struct WriteThenEnd: ChildEntry {
         public var output: PipeWriter<Int>
         public var count: Int
         public var ending: Ending
-        public init(output: PipeWriter<Int>, count: Int, ending: Ending) {
-            self.output = output
-            self.count = count
-            self.ending = ending
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {

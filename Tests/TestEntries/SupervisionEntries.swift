@@ -22,7 +22,6 @@ private func writeNow(_ text: String, to fd: Int32) {
 public struct TermIgnorer: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var seconds: Int
-        public init(seconds: Int) { self.seconds = seconds }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -36,7 +35,6 @@ public struct TermIgnorer: ChildEntry {
 public struct ReadySleeper: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var seconds: Int
-        public init(seconds: Int) { self.seconds = seconds }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -51,13 +49,8 @@ public struct ReadySleeper: ChildEntry {
 public struct GrandchildStarter: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var grandchildIgnoresTerm: Bool
-        public var ignoresTerm: Bool
-        public var exitAtOnce: Bool
-        public init(grandchildIgnoresTerm: Bool, ignoresTerm: Bool = false, exitAtOnce: Bool = false) {
-            self.grandchildIgnoresTerm = grandchildIgnoresTerm
-            self.ignoresTerm = ignoresTerm
-            self.exitAtOnce = exitAtOnce
-        }
+        public var ignoresTerm = false
+        public var exitAtOnce = false
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -101,10 +94,6 @@ public struct WriteThenCrash: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var lines: Int
         public var signal: Int32
-        public init(lines: Int, signal: Int32) {
-            self.lines = lines
-            self.signal = signal
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -123,7 +112,6 @@ public struct WriteThenCrash: ChildEntry {
 public struct PrintEnvironment: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var names: [String]
-        public init(names: [String]) { self.names = names }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -141,7 +129,6 @@ public struct PrintEnvironment: ChildEntry {
 public struct SupervisionNameLengthProbe: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var seconds: Int
-        public init(seconds: Int) { self.seconds = seconds }
     }
 
     public static func main(_ arguments: Arguments) async throws {

@@ -24,10 +24,6 @@ public struct Echo: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var input: PipeReader<Value>
         public var output: PipeWriter<Value>
-        public init(input: PipeReader<Value>, output: PipeWriter<Value>) {
-            self.input = input
-            self.output = output
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -39,7 +35,6 @@ public struct Echo: ChildEntry {
 public struct DuplexEcho: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var channel: DuplexPipe<String, String>
-        public init(channel: DuplexPipe<String, String>) { self.channel = channel }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -52,10 +47,6 @@ public struct ExitWith: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var status: Int32
         public var signal: Int32?
-        public init(status: Int32, signal: Int32? = nil) {
-            self.status = status
-            self.signal = signal
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -74,10 +65,6 @@ public struct DescriptorLister: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var report: PipeWriter<[Int32: String]>
         public var extra: [PipeReader<Int>]
-        public init(report: PipeWriter<[Int32: String]>, extra: [PipeReader<Int>]) {
-            self.report = report
-            self.extra = extra
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -97,11 +84,6 @@ public struct Forwarder: ChildEntry {
         public var input: PipeReader<[String]>
         public var output: PipeWriter<[String]>
         public var tag: String
-        public init(input: PipeReader<[String]>, output: PipeWriter<[String]>, tag: String) {
-            self.input = input
-            self.output = output
-            self.tag = tag
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -115,11 +97,6 @@ public struct NestedStarter: ChildEntry {
         public var input: PipeReader<[String]>
         public var output: PipeWriter<[String]>
         public var depth: Int
-        public init(input: PipeReader<[String]>, output: PipeWriter<[String]>, depth: Int) {
-            self.input = input
-            self.output = output
-            self.depth = depth
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -141,7 +118,6 @@ public struct NestedStarter: ChildEntry {
 public struct SignalReport: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var report: PipeWriter<[String]>
-        public init(report: PipeWriter<[String]>) { self.report = report }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -156,10 +132,6 @@ public struct BigWriter: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var output: PipeWriter<[UInt8]>
         public var bytes: Int
-        public init(output: PipeWriter<[UInt8]>, bytes: Int) {
-            self.output = output
-            self.bytes = bytes
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -171,7 +143,6 @@ public struct BigWriter: ChildEntry {
 public struct DaemonParent: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var report: PipeWriter<Int32>
-        public init(report: PipeWriter<Int32>) { self.report = report }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -185,7 +156,6 @@ public struct DaemonParent: ChildEntry {
 public struct Sleeper: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var seconds: Int
-        public init(seconds: Int) { self.seconds = seconds }
     }
 
     public static func main(_ arguments: Arguments) async throws {
@@ -197,7 +167,6 @@ public struct Sleeper: ChildEntry {
 public struct EarlyExit: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var input: PipeReader<[UInt8]>
-        public init(input: PipeReader<[UInt8]>) { self.input = input }
     }
 
     public static func main(_ arguments: Arguments) async throws {}
@@ -208,10 +177,6 @@ public struct ReadOne: ChildEntry {
     public struct Arguments: Codable, Sendable {
         public var input: PipeReader<String>
         public var output: PipeWriter<String>
-        public init(input: PipeReader<String>, output: PipeWriter<String>) {
-            self.input = input
-            self.output = output
-        }
     }
 
     public static func main(_ arguments: Arguments) async throws {
