@@ -13,7 +13,6 @@ import Testing
 extension ProcessTests {
     /// Workers killed at random moments under load: every job ends exactly once, as a result or an error.
     @Suite struct PoolChaosTests {
-        init() { TestHost.configure() }
 
         @Test(arguments: [1, 4])
         func randomKillsLoseNoJob(jobsInFlight: Int) async throws {

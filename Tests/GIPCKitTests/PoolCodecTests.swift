@@ -6,7 +6,6 @@ import Testing
 extension ProcessTests {
     /// A job or a result that the pool's codec cannot carry fails that job alone.
     @Suite struct PoolCodecTests {
-        init() { TestHost.configure() }
 
         @Test func aJobTheCodecCannotEncodeFailsAlone() async throws {
             try await GIPC.withPool(ReciprocalWorker.self, codec: .json, options: PoolOptions(workers: 1)) { pool in

@@ -12,7 +12,6 @@ import Testing
 extension ProcessTests {
     /// A worker that dies fails the job it ran and nothing else; the pool replaces it and goes on.
     @Suite struct PoolCrashTests {
-        init() { TestHost.configure() }
 
         static let crashes: [(ChaosJob, ExitStatus)] = [
             (.exit(3), .exited(3)),

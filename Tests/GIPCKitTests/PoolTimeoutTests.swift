@@ -6,7 +6,6 @@ import Testing
 extension ProcessTests {
     /// Per-job timeouts and cancellation: the job fails, its worker is replaced, the others are untouched.
     @Suite struct PoolTimeoutTests {
-        init() { TestHost.configure() }
 
         @Test func aJobOverItsTimeoutFailsAndItsWorkerIsReplaced() async throws {
             var options = PoolOptions(workers: 1)
