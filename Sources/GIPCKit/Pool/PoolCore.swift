@@ -174,18 +174,23 @@ final class PoolCore: Sendable {
     private func handOut(
         _ work: inout PoolWork, to workerID: UInt64, _ state: inout State, _ effects: inout [Effect]
     ) -> CheckedContinuation<PoolWork?, Never> {
+        assign(&work, to: workerID, &state)
+        let continuation = state.workers[workerID]!.waiting!
+        state.workers[workerID]!.waiting = nil
+        return continuation
+    }
+
+    /// Records `work` as sent to `workerID`: its wait time, its start (and timeout) if the worker has nothing else.
+    private func assign(_ work: inout PoolWork, to workerID: UInt64, _ state: inout State) {
         let now = Deadline.now
         work.dispatched = now
         for _ in work.payloads { state.waitTimes.add(now.nanoseconds - work.submitted.nanoseconds) }
         if state.workers[workerID]!.inFlight.isEmpty { begin(&work, on: workerID) }
         state.workers[workerID]!.inFlight.append(work)
-        let continuation = state.workers[workerID]!.waiting!
-        state.workers[workerID]!.waiting = nil
         if let timer = state.workers[workerID]!.idleTimer {
             reactor.cancelTimer(timer)
             state.workers[workerID]!.idleTimer = nil
         }
-        return continuation
     }
 
     /// Records that the worker starts `work` now (it is the oldest it has), and arms its timeout.
@@ -218,7 +223,21 @@ final class PoolCore: Sendable {
     /// The next work for the worker's sender; `nil` when the worker is to take no more (its sender then closes the
     /// jobs pipe, and the worker exits once it has answered what it has).
     func nextWork(for workerID: UInt64) async -> PoolWork? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<PoolWork?, Never>) in
+        // While work waits, the worker takes it without suspending: the common case of a busy pool.
+        let ready = state.withLock { state -> PoolWork? in
+            switch state.phase {
+            case .closed, .failed: return nil
+            case .running, .draining: break
+            }
+            guard let worker = state.workers[workerID], !worker.retiring,
+                worker.inFlight.count < options.jobsInFlightPerWorker, var work = state.queue.popFirst()
+            else { return nil }
+            refill(&state)
+            assign(&work, to: workerID, &state)
+            return work
+        }
+        if let ready { return ready }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<PoolWork?, Never>) in
             var effects: [Effect] = []
             state.withLock { state in
                 guard let worker = state.workers[workerID], !worker.retiring else {

@@ -43,7 +43,13 @@ final class PoolMapRun<Value: Sendable>: Sendable {
 
     /// Waits until `count` more jobs fit in the window; `false` once the run is cancelled.
     func waitForRoom(for count: Int) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        let admitted = state.withLock { state -> Bool in
+            guard !state.cancelled, state.outstanding == 0 || state.outstanding + count <= window else { return false }
+            state.outstanding += count
+            return true
+        }
+        if admitted { return true }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             let admitted = state.withLock { state -> Bool? in
                 if state.cancelled { return false }
                 if state.outstanding == 0 || state.outstanding + count <= window {
@@ -95,6 +101,11 @@ final class PoolMapRun<Value: Sendable>: Sendable {
 
     /// The next outcome; `nil` once every job's outcome has been taken.
     func next() async throws -> PoolOutcome<Value>? {
+        // An outcome already here is taken without suspending.
+        if let outcome = state.withLock({ take(&$0) }) {
+            resumeProducerIfRoom()
+            return outcome
+        }
         let outcome = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation {
                 (continuation: CheckedContinuation<PoolOutcome<Value>?, any Error>) in
