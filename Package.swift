@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(
             name: "GIPCTransportTests",
-            dependencies: ["GIPCTransport", "GIPCTestSupport"],
+            dependencies: ["GIPCTransport", "GIPCRuntime", "GIPCTestSupport"],
             path: "Tests/TransportTests"
         ),
         // Helpers shared by the test targets (raw pipes, descriptor counts, small files, the golden and hostile
