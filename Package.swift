@@ -25,14 +25,14 @@ let package = Package(
         ),
         // What Glibc does not expose: epoll, eventfd, pipe2, F_SETPIPE_SZ, pidfd, closefrom file actions.
         .target(name: "CGIPCSystem", path: "Sources/CSystem"),
-        // The runtime (reactor, waiter, timers, FIFO lock) is the folder Runtime/; its README says how a wait flows.
-        .target(
-            name: "GIPCTransport", dependencies: ["CGIPCSystem"], path: "Sources/Transport",
-            exclude: ["Runtime/README.md"]),
+        // The runtime that framing and process monitoring build on: the reactor, waiters, timers, the FIFO lock,
+        // deadlines, dedicated threads. Package-level API only; its README says how a wait flows.
+        .target(name: "GIPCRuntime", dependencies: ["CGIPCSystem"], path: "Sources/Runtime", exclude: ["README.md"]),
+        .target(name: "GIPCTransport", dependencies: ["GIPCRuntime", "CGIPCSystem"], path: "Sources/Transport"),
         .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
         .target(
             name: "GIPCKit",
-            dependencies: ["GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
+            dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
@@ -45,9 +45,10 @@ let package = Package(
             ],
             path: "Sources/gipc"
         ),
+        .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(
             name: "GIPCTransportTests",
-            dependencies: ["GIPCTransport", "GIPCTestSupport"],
+            dependencies: ["GIPCTransport", "GIPCRuntime", "GIPCTestSupport"],
             path: "Tests/TransportTests"
         ),
         // Helpers shared by the test targets (raw pipes, descriptor counts, small files, the golden and hostile
@@ -59,7 +60,7 @@ let package = Package(
             path: "Tests/CodecsTests"),
         .testTarget(
             name: "GIPCKitTests",
-            dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
+            dependencies: ["GIPCKit", "GIPCRuntime", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
             path: "Tests/GIPCKitTests"
         ),
         // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`

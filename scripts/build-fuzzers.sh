@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets outside SwiftPM: each target is one executable compiled from its module's sources,
 # the files it shares with the tests (Tests/TestSupport) and its own files, with -sanitize=fuzzer,address (libFuzzer
-# supplies main).
+# supplies main). The frame target imports GIPCRuntime, which is built first as a module of its own.
 #
 #   scripts/build-fuzzers.sh [OUT_DIR] [TARGET...]     (default OUT_DIR .build/fuzz, all targets)
 set -euo pipefail
@@ -33,9 +33,13 @@ build_transport() {
     mkdir -p "$out/obj/CGIPCSystem"
     printf 'module CGIPCSystem {\n  umbrella "%s"\n  export *\n}\n' "$PWD/Sources/CSystem/include" \
         >"$out/obj/CGIPCSystem/module.modulemap"
-    "$swiftc" "${flags[@]}" -module-name FuzzFrame -I"$out/obj/CGIPCSystem" -ISources/CSystem/include \
+    # GIPCRuntime, which the transport imports, as a module of its own: its interface and one object file.
+    "$swiftc" "${flags[@]}" -module-name GIPCRuntime -I"$out/obj/CGIPCSystem" -ISources/CSystem/include \
+        -c -wmo -emit-module -emit-module-path "$out/obj/GIPCRuntime.swiftmodule" \
+        $(find Sources/Runtime -name '*.swift' | sort) -o "$out/obj/GIPCRuntime.o"
+    "$swiftc" "${flags[@]}" -module-name FuzzFrame -I"$out/obj/CGIPCSystem" -ISources/CSystem/include -I"$out/obj" \
         $(find Sources/Transport -name '*.swift' | sort) "${frame_shared[@]}" Fuzz/Frame/*.swift "${objects[@]}" \
-        -o "$out/fuzz-frame"
+        "$out/obj/GIPCRuntime.o" -o "$out/fuzz-frame"
 }
 
 build_codec() { # name dir
@@ -52,7 +56,7 @@ uptodate() { # binary sources...
 
 for target in "${targets[@]}"; do
     case $target in
-    frame) sources=(Sources/Transport Sources/CSystem "${frame_shared[@]}" Fuzz/Frame) ;;
+    frame) sources=(Sources/Runtime Sources/Transport Sources/CSystem "${frame_shared[@]}" Fuzz/Frame) ;;
     msgpack) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/MessagePack) ;;
     plist) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/PropertyList) ;;
     json) sources=(Sources/Codecs "${codec_shared[@]}" Fuzz/JSON) ;;

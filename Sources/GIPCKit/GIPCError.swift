@@ -1,3 +1,5 @@
+import GIPCRuntime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -145,10 +147,12 @@ extension GIPCError {
         self.init(code, error.message, syscall: error.syscall, errno: error.errno, transportError: error)
     }
 
-    /// Wraps what the transport threw: a ``TransportError`` under its GIPCKit code; a GIPCError as it is.
+    /// Wraps what the transport threw: a ``TransportError`` under its GIPCKit code (a runtime error as well); a
+    /// GIPCError as it is.
     init(_ error: any Error) {
         switch error {
         case let error as TransportError: self.init(error)
+        case let error as RuntimeError: self.init(error)
         case let error as GIPCError: self = error
         default: self.init(.systemError, "\(error)", underlying: error)
         }

@@ -1,3 +1,4 @@
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -70,7 +71,7 @@ public final class FrameReader: Sendable {
             if let frame = try receiveAvailable() { return frame }
             if let frame = try await spinForFrame(deadline: deadline) { return frame }
             do {
-                try await end.source.wait(for: .read, deadline: deadline)
+                try await TransportError.mappingRuntime { try await end.source.wait(for: .read, deadline: deadline) }
             } catch let error as TransportError where error.code == .timedOut {
                 let partial = decoder.withLock { $0.hasPartialFrame }
                 throw TransportError.timedOut(

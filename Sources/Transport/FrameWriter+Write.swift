@@ -1,3 +1,4 @@
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -134,7 +135,7 @@ extension FrameWriter {
 
     /// Suspends until the pipe has room.
     private func waitForRoom(deadline: Deadline?) async throws {
-        try await end.source.wait(for: .write, deadline: deadline)
+        try await TransportError.mappingRuntime { try await end.source.wait(for: .write, deadline: deadline) }
     }
 
     /// The error for a send that stopped waiting: nothing written (the stream stays whole) or a partial frame (the

@@ -1,3 +1,4 @@
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)

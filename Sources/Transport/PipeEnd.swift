@@ -1,4 +1,5 @@
 import CGIPCSystem
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -36,9 +37,16 @@ final class PipeEnd: Sendable {
         if gipc_set_nonblocking(fd, 1) != 0 { throw TransportError.system("fcntl(O_NONBLOCK)", errno: errno, fd: fd) }
         if gipc_set_cloexec(fd, 1) != 0 { throw TransportError.system("fcntl(FD_CLOEXEC)", errno: errno, fd: fd) }
         self.fd = fd
-        let reactor = try Reactor.running()
+        let reactor: Reactor
+        let source: ReadinessSource
+        do {
+            reactor = try Reactor.running()
+            source = try reactor.register(fd: fd, events: events)
+        } catch {
+            throw TransportError(error)
+        }
         self.lock = FIFOLock(timers: reactor)
-        self.source = try reactor.register(fd: fd, events: events)
+        self.source = source
     }
 
     /// Whether the descriptor is still owned here.

@@ -1,3 +1,5 @@
+import GIPCRuntime
+
 /// The senders of one ``FrameWriter`` that wait behind the active one, in arrival order.
 ///
 /// One task at a time is *active*: it owns the descriptor (a sender writing, or `close` / a transfer). Others wait

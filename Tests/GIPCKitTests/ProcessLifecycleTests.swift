@@ -1,3 +1,4 @@
+import GIPCRuntime
 import GIPCTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import GIPCRuntime
 import GIPCTransport
 import Synchronization
 

@@ -1,3 +1,4 @@
+import GIPCRuntime
 import GIPCTransport
 
 /// One frame's worth of jobs on its way through a pool: one job for `submit`, a chunk for `map`.

@@ -1,5 +1,5 @@
 import CGIPCSystem
-import GIPCTransport
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -91,9 +91,7 @@ public final class CapturedOutput: AsyncSequence, Sendable {
             source = try reactor.register(fd: fd, events: .read)
         } catch {
             close(fd)
-            throw GIPCError(
-                .spawnFailed, "cannot watch the pipe of a captured stream: \(error.message)",
-                syscall: error.syscall, errno: error.errno, transportError: error)
+            throw GIPCError(spawnFailure: error, "cannot watch the pipe of a captured stream")
         }
         self.reactor = reactor
         self.pipe = Mutex((fd, source))

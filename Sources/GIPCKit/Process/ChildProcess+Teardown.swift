@@ -1,3 +1,5 @@
+import GIPCRuntime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,4 @@
-import GIPCTransport
+import GIPCRuntime
 
 /// A child process started by GIPCKit: its identity, its exit status, and ways to wait for it and stop it.
 ///
@@ -60,9 +60,7 @@ public final class ChildProcess: Sendable, CustomStringConvertible {
             reactor = try Reactor.running()
             spawner = try Spawner.running()
         } catch {
-            throw GIPCError(
-                .spawnFailed, "cannot start a child: \(error.message)", syscall: error.syscall, errno: error.errno,
-                transportError: error)
+            throw GIPCError(spawnFailure: error, "cannot start a child")
         }
         var streams = try StandardStreams.prepare(
             output: request.standardOutput, error: request.standardError, reactor: reactor)

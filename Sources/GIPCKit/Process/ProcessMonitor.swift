@@ -1,5 +1,5 @@
 import CGIPCSystem
-import GIPCTransport
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)

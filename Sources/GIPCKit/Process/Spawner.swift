@@ -1,5 +1,5 @@
 import CGIPCSystem
-import GIPCTransport
+import GIPCRuntime
 import Synchronization
 
 #if canImport(Glibc)
@@ -29,10 +29,10 @@ final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock
     private static let instance = Mutex<Spawner?>(nil)
 
     /// The spawner of this process; its thread starts on first use.
-    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` when the thread cannot start (a thread
+    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` when the thread cannot start (a thread
     ///   limit); the next call tries again.
-    static func running() throws(TransportError) -> Spawner {
-        try instance.withLock { (slot: inout Spawner?) throws(TransportError) -> Spawner in
+    static func running() throws(RuntimeError) -> Spawner {
+        try instance.withLock { (slot: inout Spawner?) throws(RuntimeError) -> Spawner in
             if let spawner = slot { return spawner }
             let spawner = Spawner()
             try DedicatedThread.start(name: "gipc-spawner") { spawner.runLoop() }

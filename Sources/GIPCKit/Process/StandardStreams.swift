@@ -1,5 +1,5 @@
 import CGIPCSystem
-import GIPCTransport
+import GIPCRuntime
 
 #if canImport(Glibc)
     import Glibc

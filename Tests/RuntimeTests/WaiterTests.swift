@@ -1,7 +1,6 @@
+import GIPCRuntime
 import Synchronization
 import Testing
-
-@testable import GIPCTransport
 
 /// The one waiting primitive, driven by hand: timers fire when the test says so, owners are plain slots.
 @Suite("Waiter: resumed exactly once by its owner, its deadline or its cancellation", .timeLimit(.minutes(1)))

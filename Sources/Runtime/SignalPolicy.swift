@@ -1,7 +1,7 @@
 import CGIPCSystem
 
-/// The library's signal policy: SIGPIPE is ignored process-wide, once, before the first pipe is used, so that
-/// writing to a pipe whose reader is gone fails with `EPIPE` (a ``TransportError/Code/peerClosed`` error)
+/// The library's signal policy: SIGPIPE is ignored process-wide, once, when the reactor starts or a pipe is first
+/// written, so that writing to a pipe whose reader is gone fails with `EPIPE` (GIPCTransport's `peerClosed`)
 /// instead of killing the process with exit status 141. Children start with default dispositions.
 package enum SignalPolicy {
     private static let installed: Bool = {

@@ -24,9 +24,9 @@ package enum DedicatedThread {
     /// - Parameters:
     ///   - name: the thread's name; at most 15 bytes are kept on Linux.
     ///   - body: the thread's loop; it never returns.
-    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` when the system refuses another thread
+    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` when the system refuses another thread
     ///   (`EAGAIN`: a thread or process limit); `body` is released then.
-    package static func start(name: String, _ body: @escaping @Sendable () -> Never) throws(TransportError) {
+    package static func start(name: String, _ body: @escaping @Sendable () -> Never) throws(RuntimeError) {
         let box = Unmanaged.passRetained(Box(name: name, body: body))
         #if canImport(Darwin)
             var thread: pthread_t? = nil
@@ -46,7 +46,7 @@ package enum DedicatedThread {
             }, box.toOpaque())
         guard rc == 0 else {
             box.release()
-            throw TransportError.system("pthread_create (the \(name) thread)", errno: rc)
+            throw RuntimeError.system("pthread_create (the \(name) thread)", errno: rc)
         }
         #if canImport(Darwin)
             if let thread { pthread_detach(thread) }

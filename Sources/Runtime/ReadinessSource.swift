@@ -19,7 +19,7 @@ package final class ReadinessSource: Sendable {
     let token: UInt64
     let events: ReadinessEvents
     /// The reactor this source is registered with; it also runs the timers of operations on its descriptor.
-    let reactor: Reactor
+    package let reactor: Reactor
     private let state = Mutex(State())
 
     init(reactor: Reactor, fd: Int32, token: UInt64, events: ReadinessEvents) {
@@ -34,22 +34,22 @@ package final class ReadinessSource: Sendable {
     /// - Parameters:
     ///   - events: what to wait for.
     ///   - deadline: when to give up; `nil` waits without limit.
-    /// - Throws: ``TransportError`` ``TransportError/Code/timedOut`` when the deadline passes,
-    ///   ``TransportError/Code/closed`` when the source is invalidated, `CancellationError` when the task is
-    ///   cancelled.
+    /// - Throws: ``RuntimeError`` ``RuntimeError/Code/timedOut`` when the deadline passes,
+    ///   ``RuntimeError/Code/closed`` when the source is invalidated, ``RuntimeError/Code/systemError`` when the
+    ///   poller refuses to re-arm the descriptor, `CancellationError` when the task is cancelled.
     package func wait(for events: ReadinessEvents, deadline: Deadline?) async throws {
         let wanted = events.union([.hangup, .error])
         let fd = self.fd
         try await Waiter<Void>.wait(
             deadline: deadline, timers: reactor,
-            timeout: { .failure(TransportError.timedOut(fd: fd, "readiness wait timed out")) },
+            timeout: { .failure(RuntimeError.timedOut(fd: fd, "readiness wait timed out")) },
             enqueue: { waiter in
                 state.withLock { state -> Result<Void, any Error>? in
-                    if state.invalidated { return .failure(TransportError.closed(fd: fd)) }
+                    if state.invalidated { return .failure(RuntimeError.closed(fd: fd)) }
                     if !state.armed {
                         // Under the lock: `invalidate()` cannot deregister (and the owner close) the fd meanwhile.
                         let code = reactor.rearm(self)
-                        if code != 0 { return .failure(TransportError.system(Reactor.rearmCall, errno: code, fd: fd)) }
+                        if code != 0 { return .failure(RuntimeError.system(Reactor.rearmCall, errno: code, fd: fd)) }
                         state.armed = true
                     }
                     precondition(state.waiter == nil, "GIPCKit: two tasks wait on one descriptor")
@@ -78,7 +78,7 @@ package final class ReadinessSource: Sendable {
     }
 
     /// Stops watching the descriptor: removes it from the reactor and fails a waiting task with
-    /// ``TransportError/Code/closed``. Call before closing the descriptor or handing it to another process.
+    /// ``RuntimeError/Code/closed``. Call before closing the descriptor or handing it to another process.
     package func invalidate() {
         let woken = state.withLock { state -> Waiter<Void>? in
             guard !state.invalidated else { return nil }
@@ -87,6 +87,6 @@ package final class ReadinessSource: Sendable {
             return state.waiter?.waiter
         }
         reactor.deregister(self)
-        woken?.resume(with: .failure(TransportError.closed(fd: fd)))
+        woken?.resume(with: .failure(RuntimeError.closed(fd: fd)))
     }
 }

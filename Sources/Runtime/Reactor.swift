@@ -25,9 +25,9 @@ package final class Reactor: Sendable {
     /// Starting needs two descriptors (the readiness queue and its wake-up object) and a thread. When the process
     /// is out of either, this throws and leaves nothing behind; the next call tries again.
     /// - Returns: the running reactor.
-    /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` (`EMFILE`, `ENFILE`, `EAGAIN`, ...).
-    package static func running() throws(TransportError) -> Reactor {
-        try instance.withLock { (slot: inout Reactor?) throws(TransportError) -> Reactor in
+    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` (`EMFILE`, `ENFILE`, `EAGAIN`, ...).
+    package static func running() throws(RuntimeError) -> Reactor {
+        try instance.withLock { (slot: inout Reactor?) throws(RuntimeError) -> Reactor in
             if let reactor = slot { return reactor }
             let reactor = try Reactor()
             slot = reactor
@@ -49,7 +49,7 @@ package final class Reactor: Sendable {
     private let state = Mutex(State())
 
     /// Creates the readiness queue and its wake-up object and starts the thread; on failure closes what it made.
-    private init() throws(TransportError) {
+    private init() throws(RuntimeError) {
         SignalPolicy.ignoreSIGPIPE()
         let poller = gipc_poller_create()
         guard poller >= 0 else { throw Self.startFailure(Self.pollerCall, "its readiness queue", errno: errno) }
@@ -57,13 +57,13 @@ package final class Reactor: Sendable {
         let wakeupRead = gipc_wakeup_create(&wakeupWrite)
         guard wakeupRead >= 0 else {
             let code = errno
-            Syscalls.close(poller)
+            closeDescriptor(poller)
             throw Self.startFailure(Self.wakeupCall, "its wake-up descriptor", errno: code)
         }
         func closeAll() {
-            Syscalls.close(poller)
-            Syscalls.close(wakeupRead)
-            if wakeupWrite != wakeupRead { Syscalls.close(wakeupWrite) }
+            closeDescriptor(poller)
+            closeDescriptor(wakeupRead)
+            if wakeupWrite != wakeupRead { closeDescriptor(wakeupWrite) }
         }
         guard gipc_poller_add(poller, wakeupRead, UInt32(GIPC_EVENT_READ), 0) == 0 else {
             let code = errno
@@ -94,8 +94,8 @@ package final class Reactor: Sendable {
         static let rearmCall = "kevent(EV_ENABLE)"
     #endif
 
-    private static func startFailure(_ syscall: String, _ part: String, errno code: Int32) -> TransportError {
-        TransportError(
+    private static func startFailure(_ syscall: String, _ part: String, errno code: Int32) -> RuntimeError {
+        RuntimeError(
             .systemError,
             "cannot start the reactor: creating \(part) failed (the process may be out of descriptors or threads; "
                 + "the next pipe tries again)",
@@ -105,8 +105,8 @@ package final class Reactor: Sendable {
     // MARK: registration
 
     /// Registers `fd` for readiness, armed for one report, and returns the source that tasks wait on.
-    /// - Throws: ``TransportError`` with code ``TransportError/Code/systemError`` if the poller refuses the fd.
-    package func register(fd: Int32, events: ReadinessEvents) throws(TransportError) -> ReadinessSource {
+    /// - Throws: ``RuntimeError`` with code ``RuntimeError/Code/systemError`` if the poller refuses the fd.
+    package func register(fd: Int32, events: ReadinessEvents) throws(RuntimeError) -> ReadinessSource {
         let token = state.withLock { state -> UInt64 in
             let token = state.nextToken
             state.nextToken += 1
@@ -117,7 +117,7 @@ package final class Reactor: Sendable {
         if gipc_poller_add(poller, fd, events.rawValue, token) != 0 {
             let code = errno
             _ = state.withLock { $0.sources.removeValue(forKey: token) }
-            throw TransportError.system(Self.addCall, errno: code, fd: fd)
+            throw RuntimeError.system(Self.addCall, errno: code, fd: fd)
         }
         return source
     }
@@ -210,4 +210,10 @@ package struct ReadinessEvents: OptionSet, Sendable {
     package static let write = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_WRITE))
     package static let hangup = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_HANGUP))
     package static let error = ReadinessEvents(rawValue: UInt32(GIPC_EVENT_ERROR))
+}
+
+/// Closes `fd` once, for a reactor that could not start. `EINTR` is not retried: on Linux the descriptor is gone
+/// either way.
+private func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
 }

@@ -2,19 +2,21 @@
 ///
 /// Small on purpose: the waiter queues of locks hold a handful of entries, and removal from the middle
 /// (a waiter that timed out or was cancelled) is a linear scan that leaves a hole the head skips.
-struct FIFOQueue<Element> {
+package struct FIFOQueue<Element> {
     private var storage: [Element?] = []
     private var head = 0
-    private(set) var count = 0
+    package private(set) var count = 0
 
-    var isEmpty: Bool { count == 0 }
+    package init() {}
 
-    mutating func append(_ element: Element) {
+    package var isEmpty: Bool { count == 0 }
+
+    package mutating func append(_ element: Element) {
         storage.append(element)
         count += 1
     }
 
-    mutating func popFirst() -> Element? {
+    package mutating func popFirst() -> Element? {
         skipHoles()
         guard head < storage.count, let element = storage[head] else { return nil }
         storage[head] = nil
@@ -25,7 +27,7 @@ struct FIFOQueue<Element> {
     }
 
     /// Removes and returns the first element that matches `predicate`.
-    mutating func remove(where predicate: (Element) -> Bool) -> Element? {
+    package mutating func remove(where predicate: (Element) -> Bool) -> Element? {
         for index in head..<storage.count {
             if let element = storage[index], predicate(element) {
                 storage[index] = nil
@@ -38,7 +40,7 @@ struct FIFOQueue<Element> {
     }
 
     /// Puts `elements` in front of the queue, keeping their order.
-    mutating func prepend(contentsOf elements: [Element]) {
+    package mutating func prepend(contentsOf elements: [Element]) {
         guard !elements.isEmpty else { return }
         storage = elements.map { Optional($0) } + storage[head...]
         head = 0
