@@ -31,6 +31,12 @@ struct PoolLauncher: Sendable {
     }
 
     let framing: Framing
+
+    /// The pool's ends of a worker's pipes do not spin before they wait: the workers are other processes that need
+    /// the CPU a spinning receive would take from them (measured: 20% more jobs per second on two cores).
+    static func pipeOptions(_ options: PoolOptions) -> PipeOptions {
+        PipeOptions(maxFrameBytes: options.maxFrameBytes, spinBeforeWaiting: .zero)
+    }
     /// The worker's entry name or executable, for messages.
     let name: String
     let start: @Sendable () async throws -> Launched
@@ -41,7 +47,7 @@ struct PoolLauncher: Sendable {
     ) -> PoolLauncher {
         let settings = codec.settings ?? [:]
         return PoolLauncher(framing: .batches, name: Worker.entryName) {
-            let pipeOptions = PipeOptions(maxFrameBytes: options.maxFrameBytes)
+            let pipeOptions = Self.pipeOptions(options)
             let jobs = try GIPC.pipe(of: [UInt8].self, codec: .raw, options: pipeOptions)
             let replies = try GIPC.pipe(of: [UInt8].self, codec: .raw, options: pipeOptions)
             let arguments = PoolWorkerArguments(
@@ -59,7 +65,7 @@ struct PoolLauncher: Sendable {
         _ executable: String, arguments: [String], codec: any MessageCodec, options: PoolOptions
     ) -> PoolLauncher {
         PoolLauncher(framing: .frames, name: executable) {
-            let pipeOptions = PipeOptions(maxFrameBytes: options.maxFrameBytes)
+            let pipeOptions = Self.pipeOptions(options)
             let jobs = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
             let replies = try GIPC.pipe(of: [UInt8].self, codec: codec, options: pipeOptions)
             let process = try await GIPC.startExecutable(
