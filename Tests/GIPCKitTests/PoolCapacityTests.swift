@@ -21,10 +21,9 @@ extension ProcessTests {
                     for index in 0..<10 {
                         group.addTask { try await pool.submit(.sleep(milliseconds: 20, value: index)) }
                     }
-                    try await Task.sleep(for: .milliseconds(60))
+                    #expect(await eventually { pool.statistics.running == 1 })
                     let statistics = pool.statistics
                     // Held submitters count as queued, but the queue itself never holds more than its capacity.
-                    #expect(statistics.running == 1)
                     #expect(statistics.queued <= 9)
                     #expect(pool.core.state.withLock { $0.queue.count } <= 2)
                     var results: [Int] = []

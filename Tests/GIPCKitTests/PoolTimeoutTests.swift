@@ -35,13 +35,13 @@ extension ProcessTests {
         @Test func cancellingAQueuedJobTakesItOutOfTheQueue() async throws {
             try await GIPC.withPool(ChaosWorker.self, options: PoolOptions(workers: 1)) { pool in
                 let busy = Task { try await pool.submit(.sleep(milliseconds: 500, value: 1)) }
-                try await Task.sleep(for: .milliseconds(100))
+                #expect(await eventually { pool.statistics.running == 1 })
                 let queued = Task { try await pool.submit(.value(2)) }
-                try await Task.sleep(for: .milliseconds(50))
-                #expect(pool.statistics.queued == 1)
+                #expect(await eventually { pool.statistics.queued == 1 })
                 queued.cancel()
                 await #expect(throws: CancellationError.self) { try await queued.value }
-                #expect(try await busy.value == 1)
+                let busyValue = try await busy.value
+                #expect(busyValue == 1)
                 #expect(pool.statistics.completed == 1)
                 #expect(pool.statistics.restarts == 0)
             }
@@ -51,7 +51,7 @@ extension ProcessTests {
             try await GIPC.withPool(ChaosWorker.self, options: PoolOptions(workers: 1)) { pool in
                 let before = try await pool.submit(.pid)
                 let running = Task { try await pool.submit(.sleep(milliseconds: 60_000, value: 1)) }
-                try await Task.sleep(for: .milliseconds(200))
+                #expect(await eventually { pool.statistics.running == 1 })
                 running.cancel()
                 await #expect(throws: CancellationError.self) { try await running.value }
                 let after = try await pool.submit(.pid)
@@ -96,7 +96,7 @@ extension ProcessTests {
             await #expect(throws: Stop.self) {
                 try await GIPC.withPool(ChaosWorker.self, options: PoolOptions(workers: 2)) { pool in
                     let waiting = Task { try await pool.submit(.sleep(milliseconds: 60_000, value: 1)) }
-                    try await Task.sleep(for: .milliseconds(200))
+                    #expect(await eventually { pool.statistics.running == 1 && pool.statistics.workers == 2 })
                     pids = pool.statistics.workerProcessIDs
                     _ = waiting
                     throw Stop()
