@@ -11,8 +11,9 @@ extension GIPCError {
     /// A child that cannot be started because the runtime failed: ``Code/spawnFailed``, with the runtime's message
     /// after `context`, its system call and `errno`.
     init(spawnFailure error: RuntimeError, _ context: String) {
+        let transportError = TransportError(error)
         self.init(
-            .spawnFailed, "\(context): \(error.message)", syscall: error.syscall, errno: error.errno,
-            transportError: TransportError(error))
+            .spawnFailed, "\(context): \(error.message)", syscall: transportError.syscall,
+            errno: transportError.errno, transportError: transportError)
     }
 }

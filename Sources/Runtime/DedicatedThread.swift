@@ -24,7 +24,7 @@ package enum DedicatedThread {
     /// - Parameters:
     ///   - name: the thread's name; at most 15 bytes are kept on Linux.
     ///   - body: the thread's loop; it never returns.
-    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` when the system refuses another thread
+    /// - Throws: ``RuntimeError/systemFailure(_:syscall:errno:fileDescriptor:)`` when the system refuses another thread
     ///   (`EAGAIN`: a thread or process limit); `body` is released then.
     package static func start(name: String, _ body: @escaping @Sendable () -> Never) throws(RuntimeError) {
         let box = Unmanaged.passRetained(Box(name: name, body: body))

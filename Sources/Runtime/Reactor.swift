@@ -25,7 +25,7 @@ package final class Reactor: Sendable {
     /// Starting needs two descriptors (the readiness queue and its wake-up object) and a thread. When the process
     /// is out of either, this throws and leaves nothing behind; the next call tries again.
     /// - Returns: the running reactor.
-    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` (`EMFILE`, `ENFILE`, `EAGAIN`, ...).
+    /// - Throws: ``RuntimeError/systemFailure(_:syscall:errno:fileDescriptor:)`` (`EMFILE`, `ENFILE`, `EAGAIN`, ...).
     package static func running() throws(RuntimeError) -> Reactor {
         try instance.withLock { (slot: inout Reactor?) throws(RuntimeError) -> Reactor in
             if let reactor = slot { return reactor }
@@ -77,7 +77,8 @@ package final class Reactor: Sendable {
             try DedicatedThread.start(name: "gipc-reactor") { self.run() }
         } catch {
             closeAll()
-            throw Self.startFailure("pthread_create", "its thread", errno: error.errno ?? EAGAIN)
+            guard case .systemFailure(_, _, let code, _) = error else { throw error }
+            throw Self.startFailure("pthread_create", "its thread", errno: code)
         }
     }
 
@@ -95,17 +96,16 @@ package final class Reactor: Sendable {
     #endif
 
     private static func startFailure(_ syscall: String, _ part: String, errno code: Int32) -> RuntimeError {
-        RuntimeError(
-            .systemError,
+        .systemFailure(
             "cannot start the reactor: creating \(part) failed (the process may be out of descriptors or threads; "
                 + "the next pipe tries again)",
-            syscall: syscall, errno: code)
+            syscall: syscall, errno: code, fileDescriptor: nil)
     }
 
     // MARK: registration
 
     /// Registers `fd` for readiness, armed for one report, and returns the source that tasks wait on.
-    /// - Throws: ``RuntimeError`` with code ``RuntimeError/Code/systemError`` if the poller refuses the fd.
+    /// - Throws: ``RuntimeError/systemFailure(_:syscall:errno:fileDescriptor:)`` if the poller refuses the fd.
     package func register(fd: Int32, events: ReadinessEvents) throws(RuntimeError) -> ReadinessSource {
         let token = state.withLock { state -> UInt64 in
             let token = state.nextToken

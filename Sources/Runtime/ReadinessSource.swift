@@ -34,18 +34,18 @@ package final class ReadinessSource: Sendable {
     /// - Parameters:
     ///   - events: what to wait for.
     ///   - deadline: when to give up; `nil` waits without limit.
-    /// - Throws: ``RuntimeError`` ``RuntimeError/Code/timedOut`` when the deadline passes,
-    ///   ``RuntimeError/Code/closed`` when the source is invalidated, ``RuntimeError/Code/systemError`` when the
+    /// - Throws: ``RuntimeError/timedOut(_:fileDescriptor:)`` when the deadline passes,
+    ///   ``RuntimeError/closed(fileDescriptor:)`` when the source is invalidated, ``RuntimeError/systemFailure(_:syscall:errno:fileDescriptor:)`` when the
     ///   poller refuses to re-arm the descriptor, `CancellationError` when the task is cancelled.
     package func wait(for events: ReadinessEvents, deadline: Deadline?) async throws {
         let wanted = events.union([.hangup, .error])
         let fd = self.fd
         try await Waiter<Void>.wait(
             deadline: deadline, timers: reactor,
-            timeout: { .failure(RuntimeError.timedOut(fd: fd, "readiness wait timed out")) },
+            timeout: { .failure(RuntimeError.timedOut("readiness wait timed out", fileDescriptor: fd)) },
             enqueue: { waiter in
                 state.withLock { state -> Result<Void, any Error>? in
-                    if state.invalidated { return .failure(RuntimeError.closed(fd: fd)) }
+                    if state.invalidated { return .failure(RuntimeError.closed(fileDescriptor: fd)) }
                     if !state.armed {
                         // Under the lock: `invalidate()` cannot deregister (and the owner close) the fd meanwhile.
                         let code = reactor.rearm(self)
@@ -78,7 +78,7 @@ package final class ReadinessSource: Sendable {
     }
 
     /// Stops watching the descriptor: removes it from the reactor and fails a waiting task with
-    /// ``RuntimeError/Code/closed``. Call before closing the descriptor or handing it to another process.
+    /// ``RuntimeError/closed(fileDescriptor:)``. Call before closing the descriptor or handing it to another process.
     package func invalidate() {
         let woken = state.withLock { state -> Waiter<Void>? in
             guard !state.invalidated else { return nil }
@@ -87,6 +87,6 @@ package final class ReadinessSource: Sendable {
             return state.waiter?.waiter
         }
         reactor.deregister(self)
-        woken?.resume(with: .failure(RuntimeError.closed(fd: fd)))
+        woken?.resume(with: .failure(RuntimeError.closed(fileDescriptor: fd)))
     }
 }

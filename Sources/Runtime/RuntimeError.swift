@@ -4,67 +4,45 @@
     import Darwin
 #endif
 
-/// The one error type of GIPCRuntime.
+/// The one error type of GIPCRuntime: what can go wrong while waiting on the runtime or starting it.
 ///
 /// The runtime's callers turn it into their own error type where they call it: GIPCTransport into
-/// `TransportError`, GIPCKit's process code into `GIPCError`, keeping the code, the system call and its `errno`.
-package struct RuntimeError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    package struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        private init(_ name: String) { self.name = name }
+/// `TransportError`, GIPCKit's process code into `GIPCError`, keeping the system call and its `errno`.
+package enum RuntimeError: Error, Sendable, CustomStringConvertible {
+    /// A system call failed: a sentence a person can act on, the call, its `errno`, and the descriptor involved.
+    case systemFailure(String, syscall: String, errno: Int32, fileDescriptor: Int32?)
+    /// A wait's deadline passed.
+    case timedOut(String, fileDescriptor: Int32?)
+    /// The readiness source was invalidated (its descriptor closed or handed on) before or during the wait.
+    case closed(fileDescriptor: Int32)
 
-        /// A system call failed; ``RuntimeError/syscall`` and ``RuntimeError/errno`` say which and why.
-        package static let systemError = Code("systemError")
-        /// A wait's deadline passed.
-        package static let timedOut = Code("timedOut")
-        /// The readiness source was invalidated (its descriptor closed or handed on) before or during the wait.
-        package static let closed = Code("closed")
-
-        package var description: String { name }
+    /// A failed system call, with the standard sentence.
+    static func system(_ syscall: String, errno: Int32, fd: Int32? = nil) -> RuntimeError {
+        .systemFailure("\(syscall) failed", syscall: syscall, errno: errno, fileDescriptor: fd)
     }
 
-    /// What went wrong.
-    package let code: Code
-    /// A sentence a person can act on.
-    package let message: String
-    /// The file descriptor involved, when there is one.
-    package let fileDescriptor: Int32?
-    /// The failing system call, for ``Code/systemError``.
-    package let syscall: String?
-    /// The `errno` of the failing system call.
-    package let errno: Int32?
+    /// The sentence that says what went wrong.
+    package var message: String {
+        switch self {
+        case .systemFailure(let message, _, _, _), .timedOut(let message, _): message
+        case .closed: "the descriptor is no longer watched (closed or handed on)"
+        }
+    }
 
-    package init(
-        _ code: Code, _ message: String, fileDescriptor: Int32? = nil, syscall: String? = nil, errno: Int32? = nil
-    ) {
-        self.code = code
-        self.message = message
-        self.fileDescriptor = fileDescriptor
-        self.syscall = syscall
-        self.errno = errno
+    /// The descriptor involved, when there is one.
+    package var fileDescriptor: Int32? {
+        switch self {
+        case .systemFailure(_, _, _, let fd), .timedOut(_, let fd): fd
+        case .closed(let fd): fd
+        }
     }
 
     package var description: String {
-        var text = "RuntimeError.\(code): \(message)"
+        var text = "RuntimeError: \(message)"
         if let fileDescriptor { text += " [fd \(fileDescriptor)]" }
-        if let syscall, let errno {
+        if case .systemFailure(_, let syscall, let errno, _) = self {
             text += " [\(syscall): \(String(cString: strerror(errno))) (errno \(errno))]"
         }
         return text
-    }
-}
-
-extension RuntimeError {
-    static func system(_ syscall: String, errno: Int32, fd: Int32? = nil) -> RuntimeError {
-        RuntimeError(.systemError, "\(syscall) failed", fileDescriptor: fd, syscall: syscall, errno: errno)
-    }
-
-    static func closed(fd: Int32) -> RuntimeError {
-        RuntimeError(.closed, "the descriptor is no longer watched (closed or handed on)", fileDescriptor: fd)
-    }
-
-    static func timedOut(fd: Int32?, _ detail: String) -> RuntimeError {
-        RuntimeError(.timedOut, detail, fileDescriptor: fd)
     }
 }

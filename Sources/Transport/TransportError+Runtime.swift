@@ -11,19 +11,15 @@ extension TransportError {
     /// closed or handed on) or ``Code/systemError`` (``Code/peerClosed`` for `EPIPE`), with the runtime's
     /// descriptor, system call and `errno`.
     package init(_ error: RuntimeError) {
-        switch error.code {
-        case .timedOut:
-            self = .timedOut(fd: error.fileDescriptor, error.message)
-        case .closed:
-            self = .closed(fd: error.fileDescriptor)
-        default:
-            if let syscall = error.syscall, let code = error.errno, code == EPIPE {
-                self = .system(syscall, errno: code, fd: error.fileDescriptor)
-            } else {
-                self.init(
-                    .systemError, error.message, fileDescriptor: error.fileDescriptor, syscall: error.syscall,
-                    errno: error.errno)
-            }
+        switch error {
+        case .timedOut(let message, let fd):
+            self = .timedOut(fd: fd, message)
+        case .closed(let fd):
+            self = .closed(fd: fd)
+        case .systemFailure(_, let syscall, EPIPE, let fd):
+            self = .system(syscall, errno: EPIPE, fd: fd)
+        case .systemFailure(let message, let syscall, let code, let fd):
+            self.init(.systemError, message, fileDescriptor: fd, syscall: syscall, errno: code)
         }
     }
 

@@ -29,7 +29,7 @@ final class Spawner: @unchecked Sendable {  // `jobs` is only touched with `lock
     private static let instance = Mutex<Spawner?>(nil)
 
     /// The spawner of this process; its thread starts on first use.
-    /// - Throws: ``RuntimeError`` with ``RuntimeError/Code/systemError`` when the thread cannot start (a thread
+    /// - Throws: ``RuntimeError/systemFailure(_:syscall:errno:fileDescriptor:)`` when the thread cannot start (a thread
     ///   limit); the next call tries again.
     static func running() throws(RuntimeError) -> Spawner {
         try instance.withLock { (slot: inout Spawner?) throws(RuntimeError) -> Spawner in
