@@ -15,7 +15,7 @@ extension PoolCore {
         case .draining: needed = 0
         case .closed, .failed: return
         }
-        let active = state.workers.values.filter { !$0.retiring }.count
+        let active = activeWorkers(state)
         let waiting = state.queue.count + state.blocked.count
         if waiting > 0 { needed = max(needed, min(options.workers, active + waiting)) }
         for _ in (active + state.starting)..<max(needed, active + state.starting) {
@@ -37,6 +37,19 @@ extension PoolCore {
     /// Starts worker `workerID` and its driver, or records why it could not start.
     func launch(_ workerID: UInt64, after delay: Duration) async {
         if delay > .zero { try? await Task.sleep(for: delay) }
+        // The pool may have ended or failed meanwhile: then this worker is not needed.
+        var effects: [Effect] = []
+        let needed = state.withLock { state -> Bool in
+            switch state.phase {
+            case .running, .draining: return true
+            case .closed, .failed:
+                state.starting -= 1
+                endIfIdle(&state, &effects)
+                return false
+            }
+        }
+        Self.run(effects)
+        guard needed else { return }
         let launched: PoolLauncher.Launched
         do {
             launched = try await launcher.start()
@@ -51,19 +64,23 @@ extension PoolCore {
             return
         }
         let accepted = state.withLock { state -> Bool in
-            state.starting -= 1
             switch state.phase {
             case .closed, .failed: return false
             case .running, .draining:
+                state.starting -= 1
                 state.workers[workerID] = Worker(process: launched.process)
                 return true
             }
         }
         guard accepted else {
+            // Still counted as starting until it is gone, so that the pool's end waits for it.
             _ = await launched.process.stop(gracePeriod: .zero)
-            var effects: [Effect] = []
-            state.withLock { endIfIdle(&$0, &effects) }
-            Self.run(effects)
+            var ended: [Effect] = []
+            state.withLock { state in
+                state.starting -= 1
+                endIfIdle(&state, &ended)
+            }
+            Self.run(ended)
             return
         }
         PoolWorkerDriver.start(core: self, workerID: workerID, launched: launched)
@@ -145,11 +162,9 @@ extension PoolCore {
                 effects.append { waiting.resume(returning: nil) }
             }
             state.workers[workerID] = worker
-            if case .cancelled? = work.verdict {
-                effects.append { work.complete(.cancelled) }
-            } else {
-                effects.append { work.complete(.replies(replies)) }
-            }
+            // A job whose timeout fired or that was cancelled keeps that outcome, even if its answer came meanwhile.
+            let outcome = work.verdict ?? .replies(replies)
+            effects.append { work.complete(outcome) }
             if takesWork(worker) { dispatch(&state, &effects) }
             if worker.retiring { ensureWorkers(&state, &effects) }
         }
@@ -210,6 +225,8 @@ extension PoolCore {
                     outcome = verdict
                 } else if case .closed(let error) = state.phase {
                     outcome = .failed(error)
+                } else if case .failed(let error) = state.phase {
+                    outcome = .failed(error)
                 } else if position >= worker.inFlight.count - unstarted {
                     // It never started: it runs on another worker, and this is not an attempt.
                     retried.append(work)
@@ -228,6 +245,7 @@ extension PoolCore {
             for work in retried.reversed() { state.queue.prepend(work) }
             if planned {
                 if worker.recycling { state.recycled += 1 }
+                if worker.stopped, case .running = state.phase { state.restarts += 1 }
                 ensureWorkers(&state, &effects)
             } else if !worker.ready && !deliberate && unstarted == worker.inFlight.count {
                 switch state.phase {
@@ -244,23 +262,21 @@ extension PoolCore {
         Self.run(effects)
     }
 
-    /// How many of the worker's newest works never started when it ended. A Swift worker starts nothing before its
-    /// set-up is done and runs its frames one after another, so only the oldest can have started; an executable
-    /// started every work whose frames it read, which the bytes it left unread in its pipe tell.
+    /// How many of the worker's newest works never started when it ended: those whose frames it left unread in its
+    /// pipe (the bytes tell). A Swift worker also starts nothing before its set-up is done and runs its frames one
+    /// after another, so at most the oldest can have started.
     private func neverStarted(_ worker: Worker, unreadJobBytes: Int?) -> Int {
+        var unread = unreadJobBytes ?? 0
+        var count = 0
+        for work in worker.inFlight.reversed() {
+            let size = PoolWorkerDriver.frameBytes(of: work, framing: launcher.framing)
+            guard unread >= size else { break }
+            unread -= size
+            count += 1
+        }
         switch launcher.framing {
-        case .batches:
-            return worker.ready ? max(0, worker.inFlight.count - 1) : worker.inFlight.count
-        case .frames:
-            var unread = unreadJobBytes ?? 0
-            var count = 0
-            for work in worker.inFlight.reversed() {
-                let size = PoolWorkerDriver.frameBytes(of: work, framing: .frames)
-                guard unread >= size else { break }
-                unread -= size
-                count += 1
-            }
-            return count
+        case .batches: return worker.ready ? max(count, worker.inFlight.count - 1) : worker.inFlight.count
+        case .frames: return count
         }
     }
 

@@ -41,7 +41,29 @@ final class PoolCore: Sendable {
         var retiring = false
         /// Retiring as planned (recycling, idleness), not because the pool ends.
         var recycling = false
+        /// Being killed for a job's timeout or cancellation: it takes no more work, and its replacement is a restart.
+        var stopped = false
         var jobsDone = 0
+    }
+
+    /// The workers that still take work.
+    func activeWorkers(_ state: State) -> Int {
+        state.workers.values.reduce(0) { $0 + ($1.retiring ? 0 : 1) }
+    }
+
+    /// Marks the worker as being killed for a job's verdict: it takes no more work (its waiting sender is released)
+    /// and the kill is returned as an effect.
+    func stop(_ workerID: UInt64, _ state: inout State, _ effects: inout [Effect]) {
+        guard var worker = state.workers[workerID] else { return }
+        worker.retiring = true
+        worker.stopped = true
+        if let waiting = worker.waiting {
+            worker.waiting = nil
+            effects.append { waiting.resume(returning: nil) }
+        }
+        state.workers[workerID] = worker
+        effects.append(kill(worker.process))
+        ensureWorkers(&state, &effects)
     }
 
     struct State: Sendable {
@@ -145,7 +167,7 @@ final class PoolCore: Sendable {
                     state.workers[workerID]!.inFlight[index].verdict = .cancelled
                 }
                 // Only the oldest work runs; one sent behind it is answered and its answer dropped.
-                if index == 0 { effects.append(kill(worker.process)) }
+                if index == 0 { stop(workerID, &state, &effects) }
                 return
             }
         }
@@ -261,7 +283,7 @@ final class PoolCore: Sendable {
                     dispatch(&state, &effects)
                 }
                 if state.workers[workerID]!.waiting != nil, case .running = state.phase,
-                    state.workers.count > options.minWorkers, worker.inFlight.isEmpty
+                    activeWorkers(state) > options.minWorkers, worker.inFlight.isEmpty
                 {
                     let deadline = Deadline.after(options.idleTimeout) ?? .now
                     state.workers[workerID]!.idleTimer = reactor.schedule(at: deadline) { [self] in
@@ -284,7 +306,7 @@ final class PoolCore: Sendable {
         var effects: [Effect] = []
         state.withLock { state in
             guard case .running = state.phase, let worker = state.workers[workerID], let waiting = worker.waiting,
-                worker.inFlight.isEmpty, state.workers.count > options.minWorkers
+                worker.inFlight.isEmpty, activeWorkers(state) > options.minWorkers
             else { return }
             state.workers[workerID]!.waiting = nil
             state.workers[workerID]!.idleTimer = nil
@@ -306,7 +328,7 @@ final class PoolCore: Sendable {
             state.workers[workerID]!.inFlight[index].verdict = .failed(
                 GIPCError(
                     .timedOut, "the job ran longer than \(limit); its worker was stopped", pid: worker.process.pid))
-            effects.append(kill(worker.process))
+            stop(workerID, &state, &effects)
         }
         Self.run(effects)
     }

@@ -63,7 +63,14 @@ final class PoolMapRun<Value: Sendable>: Sendable {
         }
     }
 
-    func track(_ id: UInt64) { state.withLock { _ = $0.work.insert(id) } }
+    /// Records work the pool runs for this map; `false` (and nothing recorded) once the map is cancelled.
+    func track(_ id: UInt64) -> Bool {
+        state.withLock { state in
+            guard !state.cancelled else { return false }
+            state.work.insert(id)
+            return true
+        }
+    }
 
     func untrack(_ id: UInt64) { state.withLock { _ = $0.work.remove(id) } }
 

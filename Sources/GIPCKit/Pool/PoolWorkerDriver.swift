@@ -51,8 +51,8 @@ enum PoolWorkerDriver {
                 try await readAnswers(core: core, workerID: workerID, launched: launched)
             case .frames:
                 var answers: [PoolReply] = []
-                for payload in work.payloads {
-                    try await write(payload, of: work, launched: launched)
+                for index in work.payloads.indices {
+                    try await write(work, from: index, launched: launched)
                     answers.append(PoolReply(kind: .result, bytes: try await launched.replies.receive()))
                 }
                 try core.complete(workerID, replies: answers)
@@ -75,13 +75,20 @@ enum PoolWorkerDriver {
         throw GIPCError(.corruptStream, "the worker sent a frame after the end of its jobs")
     }
 
-    /// Writes one job of an executable's work.
-    private static func write(_ payload: [UInt8], of work: PoolWork, launched: PoolLauncher.Launched) async throws {
+    /// Writes job `index` of an executable's work. When the worker has already closed its jobs pipe, a frame that
+    /// fits in one atomic pipe write (`PIPE_BUF`) was not written at all: it and the jobs after it are recorded as
+    /// undelivered.
+    private static func write(_ work: PoolWork, from index: Int, launched: PoolLauncher.Launched) async throws {
+        let payload = work.payloads[index]
         do {
             try await launched.jobs.send(payload)
         } catch let error as TransportError where error.code == .peerClosed {
-            let size = FrameFormat.headerBytes(forPayloadLength: payload.count) + payload.count
-            if work.payloads.count == 1, size <= Int(PIPE_BUF) { launched.undelivered.record(size) }
+            if FrameFormat.headerBytes(forPayloadLength: payload.count) + payload.count <= Int(PIPE_BUF) {
+                launched.undelivered.record(
+                    work.payloads[index...].reduce(0) {
+                        $0 + FrameFormat.headerBytes(forPayloadLength: $1.count) + $1.count
+                    })
+            }
             throw error
         }
     }
@@ -90,17 +97,17 @@ enum PoolWorkerDriver {
     /// in one atomic pipe write (`PIPE_BUF`) was not written at all: it is recorded as undelivered, so that the
     /// pool runs it elsewhere instead of reporting a crash of a job that never started.
     private static func write(_ work: PoolWork, core: PoolCore, launched: PoolLauncher.Launched) async throws {
-        do {
-            switch core.launcher.framing {
-            case .batches:
+        switch core.launcher.framing {
+        case .batches:
+            do {
                 try await launched.jobs.send(PoolBatch.jobsFrame(work.payloads))
-            case .frames:
-                for payload in work.payloads { try await launched.jobs.send(payload) }
+            } catch let error as TransportError where error.code == .peerClosed {
+                let size = frameBytes(of: work, framing: .batches)
+                if size <= Int(PIPE_BUF) { launched.undelivered.record(size) }
+                throw error
             }
-        } catch let error as TransportError where error.code == .peerClosed {
-            let size = frameBytes(of: work, framing: core.launcher.framing)
-            if size <= Int(PIPE_BUF) { launched.undelivered.record(size) }
-            throw error
+        case .frames:
+            for index in work.payloads.indices { try await write(work, from: index, launched: launched) }
         }
     }
 

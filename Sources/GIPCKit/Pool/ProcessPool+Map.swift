@@ -77,7 +77,7 @@ extension ProcessPool {
         guard !payloads.isEmpty else { return }
         let sent = indexes
         let id = core.makeWorkID()
-        run.track(id)
+        guard run.track(id) else { return }  // cancelled meanwhile: nothing to run
         core.submit(
             PoolWork(id: id, payloads: payloads) { outcome in
                 run.untrack(id)
