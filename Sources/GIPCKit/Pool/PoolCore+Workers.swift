@@ -153,20 +153,15 @@ extension PoolCore {
             worker.ready = true
             state.consecutiveStartFailures = 0
             worker.jobsDone += replies.count
-            if let limit = options.maxJobsPerWorker, worker.jobsDone >= limit, !worker.retiring {
-                worker.retiring = true
-                worker.recycling = true
-            }
-            if worker.retiring, let waiting = worker.waiting {
-                worker.waiting = nil
-                effects.append { waiting.resume(returning: nil) }
-            }
             state.workers[workerID] = worker
             // A job whose timeout fired or that was cancelled keeps that outcome, even if its answer came meanwhile.
             let outcome = work.verdict ?? .replies(replies)
             effects.append { work.complete(outcome) }
-            if takesWork(worker) { dispatch(&state, &effects) }
-            if worker.retiring { ensureWorkers(&state, &effects) }
+            if let limit = options.maxJobsPerWorker, worker.jobsDone >= limit, !worker.retiring {
+                retire(workerID, as: .recycled, &state, &effects)
+            } else if takesWork(worker) {
+                dispatch(&state, &effects)
+            }
         }
         Self.run(effects)
     }
@@ -175,15 +170,8 @@ extension PoolCore {
     func retire(_ workerID: UInt64) {
         var effects: [Effect] = []
         state.withLock { state in
-            guard var worker = state.workers[workerID], !worker.retiring else { return }
-            worker.retiring = true
-            worker.recycling = true
-            if let waiting = worker.waiting {
-                worker.waiting = nil
-                effects.append { waiting.resume(returning: nil) }
-            }
-            state.workers[workerID] = worker
-            ensureWorkers(&state, &effects)
+            guard let worker = state.workers[workerID], !worker.retiring else { return }
+            retire(workerID, as: .recycled, &state, &effects)
         }
         Self.run(effects)
     }

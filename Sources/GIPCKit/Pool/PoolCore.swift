@@ -51,18 +51,29 @@ final class PoolCore: Sendable {
         state.workers.values.reduce(0) { $0 + ($1.retiring ? 0 : 1) }
     }
 
-    /// Marks the worker as being killed for a job's verdict: it takes no more work (its waiting sender is released)
-    /// and the kill is returned as an effect.
-    func stop(_ workerID: UInt64, _ state: inout State, _ effects: inout [Effect]) {
+    /// Why a worker takes no more work.
+    enum Retirement {
+        /// Planned: its job limit, its memory.
+        case recycled
+        /// It is being killed for a job's timeout or cancellation.
+        case stopped
+    }
+
+    /// The worker takes no more work: its waiting sender is released (and closes the jobs pipe), a worker that is
+    /// `stopped` is killed, and another starts in its place.
+    func retire(_ workerID: UInt64, as reason: Retirement, _ state: inout State, _ effects: inout [Effect]) {
         guard var worker = state.workers[workerID] else { return }
         worker.retiring = true
-        worker.stopped = true
+        switch reason {
+        case .recycled: worker.recycling = true
+        case .stopped: worker.stopped = true
+        }
         if let waiting = worker.waiting {
             worker.waiting = nil
             effects.append { waiting.resume(returning: nil) }
         }
         state.workers[workerID] = worker
-        effects.append(kill(worker.process))
+        if reason == .stopped { effects.append(kill(worker.process)) }
         ensureWorkers(&state, &effects)
     }
 
@@ -167,7 +178,7 @@ final class PoolCore: Sendable {
                     state.workers[workerID]!.inFlight[index].verdict = .cancelled
                 }
                 // Only the oldest work runs; one sent behind it is answered and its answer dropped.
-                if index == 0 { stop(workerID, &state, &effects) }
+                if index == 0 { retire(workerID, as: .stopped, &state, &effects) }
                 return
             }
         }
@@ -328,7 +339,7 @@ final class PoolCore: Sendable {
             state.workers[workerID]!.inFlight[index].verdict = .failed(
                 GIPCError(
                     .timedOut, "the job ran longer than \(limit); its worker was stopped", pid: worker.process.pid))
-            stop(workerID, &state, &effects)
+            retire(workerID, as: .stopped, &state, &effects)
         }
         Self.run(effects)
     }
