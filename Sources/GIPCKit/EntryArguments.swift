@@ -81,23 +81,6 @@ enum EntryArguments {
         }
     }
 
-    /// Writes all of `bytes`, retrying after `EINTR`.
-    /// - Returns: 0, or the `errno` of the failed `write`.
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return 0
-        }
-    }
-
     private static func failure(_ syscall: String, errno code: Int32, _ message: String) -> GIPCError {
         GIPCError(.spawnFailed, "\(message) (needed to start the child)", syscall: syscall, errno: code)
     }

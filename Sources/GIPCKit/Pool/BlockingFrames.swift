@@ -44,18 +44,10 @@ struct BlockingFrames {
 
     /// Writes one frame: header and payload in one call when they fit.
     func write(_ payload: [UInt8]) throws(GIPCError) {
-        var frame = FrameFormat.header(forPayloadLength: payload.count)
-        frame += payload
-        var offset = 0
-        while offset < frame.count {
-            let count = frame.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                throw GIPCError(
-                    code == EPIPE ? .peerClosed : .systemError, "cannot write a frame", syscall: "write", errno: code)
-            }
-            offset += count
+        let code = writeAll(fd, FrameFormat.frame(payload))
+        guard code == 0 else {
+            throw GIPCError(
+                code == EPIPE ? .peerClosed : .systemError, "cannot write a frame", syscall: "write", errno: code)
         }
     }
 
@@ -78,11 +70,9 @@ struct BlockingFrames {
     }
 }
 
-/// The C library's `read` and `write`, for code in types that have methods of those names.
+/// The C library's `read`, for code in a type that has a method of that name.
 #if canImport(Glibc)
-    let systemRead = Glibc.read
-    let systemWrite = Glibc.write
+    private let systemRead = Glibc.read
 #elseif canImport(Darwin)
-    let systemRead = Darwin.read
-    let systemWrite = Darwin.write
+    private let systemRead = Darwin.read
 #endif

@@ -83,11 +83,9 @@ enum PoolWorkerDriver {
         do {
             try await launched.jobs.send(payload)
         } catch let error as TransportError where error.code == .peerClosed {
-            if FrameFormat.headerBytes(forPayloadLength: payload.count) + payload.count <= Int(PIPE_BUF) {
+            if framedBytes(work.payloads[index...index]) <= Int(PIPE_BUF) {
                 launched.undelivered.record(
-                    work.payloads[index...].reduce(0) {
-                        $0 + FrameFormat.headerBytes(forPayloadLength: $1.count) + $1.count
-                    })
+                    framedBytes(work.payloads[index...]))
             }
             throw error
         }
@@ -118,8 +116,13 @@ enum PoolWorkerDriver {
             let payload = 4 + work.payloads.reduce(0) { $0 + 4 + $1.count }
             return FrameFormat.headerBytes(forPayloadLength: payload) + payload
         case .frames:
-            return work.payloads.reduce(0) { $0 + FrameFormat.headerBytes(forPayloadLength: $1.count) + $1.count }
+            return framedBytes(work.payloads[...])
         }
+    }
+
+    /// The bytes of `payloads` as frames of their own.
+    private static func framedBytes(_ payloads: ArraySlice<[UInt8]>) -> Int {
+        payloads.reduce(0) { $0 + FrameFormat.headerBytes(forPayloadLength: $1.count) + $1.count }
     }
 
     /// The sender of a worker with several jobs in flight.
@@ -208,14 +211,7 @@ enum PoolWorkerDriver {
     /// capture keeps its last lines for the errors of the jobs the worker fails.
     private static func forward(_ lines: CapturedOutput) async {
         for await line in lines {
-            let bytes = Array((line + "\n").utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let count = bytes.withUnsafeBytes { systemWrite(2, $0.baseAddress! + offset, $0.count - offset) }
-                if count < 0 && errno == EINTR { continue }
-                if count <= 0 { return }
-                offset += count
-            }
+            if writeAll(2, Array((line + "\n").utf8)) != 0 { return }  // standard error is gone
         }
     }
 
