@@ -89,7 +89,6 @@ extension PoolCore {
     /// Counts a worker that could not start or died before it was ready; fails the pool after too many in a row.
     private func startFailed(_ error: GIPCError, _ state: inout State, _ effects: inout [Effect]) {
         state.consecutiveStartFailures += 1
-        state.lastStartFailure = error
         guard state.consecutiveStartFailures < options.maxStartFailures else {
             let failure = GIPCError(
                 .poolFailed,
@@ -206,7 +205,6 @@ extension PoolCore {
                 var work = inFlight
                 if let timer = work.timer { reactor.cancelTimer(timer) }
                 work.timer = nil
-                work.dispatched = nil
                 work.started = nil
                 let outcome: PoolWork.Outcome
                 if let verdict = work.verdict {

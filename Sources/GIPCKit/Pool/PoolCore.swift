@@ -89,7 +89,6 @@ final class PoolCore: Sendable {
         var nextWorkerID: UInt64 = 0
         var nextWorkID: UInt64 = 0
         var consecutiveStartFailures = 0
-        var lastStartFailure: GIPCError? = nil
         var completed = 0
         var failed = 0
         var restarts = 0
@@ -217,7 +216,6 @@ final class PoolCore: Sendable {
     /// Records `work` as sent to `workerID`: its wait time, its start (and timeout) if the worker has nothing else.
     private func assign(_ work: inout PoolWork, to workerID: UInt64, _ state: inout State) {
         let now = Deadline.now
-        work.dispatched = now
         for _ in work.payloads { state.waitTimes.add(now.nanoseconds - work.submitted.nanoseconds) }
         if state.workers[workerID]!.inFlight.isEmpty { begin(&work, on: workerID) }
         state.workers[workerID]!.inFlight.append(work)

@@ -22,8 +22,6 @@ struct PoolWork: Sendable {
     let submitted: Deadline
     /// How many times it has been given to a worker before.
     var attempts = 0
-    /// When it was sent to its current worker.
-    var dispatched: Deadline? = nil
     /// When its current worker started it: when it was sent, or when the work before it on that worker was answered.
     var started: Deadline? = nil
     /// Its timeout timer while it runs.
