@@ -42,7 +42,7 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     ///   ``GIPCError/Code/codecFailure`` if the codec cannot encode the message (nothing is written),
     ///   ``GIPCError/Code/timedOut``, ``GIPCError/Code/corruptStream``, ``GIPCError/Code/closed``,
     ///   ``GIPCError/Code/transferred``; `CancellationError` when cancelled before the first byte.
-    public func put(_ message: Message, timeout: Duration? = nil) async throws {
+    nonisolated(nonsending) public func put(_ message: Message, timeout: Duration? = nil) async throws {
         let payload: [UInt8]
         do {
             // The raw codec would copy the bytes into a new array; the frame can carry the caller's array itself.
@@ -50,7 +50,20 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
         } catch {
             throw GIPCError(codecFailure: error, codec: codec.name, encoding: true)
         }
-        try await GIPCError.mapping { try await end.send(payload, timeout: timeout) }
+        let attempt: ImmediateSend
+        do {
+            attempt = try end.sendWithoutWaiting(payload)
+        } catch {
+            throw GIPCError(error)
+        }
+        switch attempt {
+        case .sent:
+            return
+        case .started(let written):
+            try await GIPCError.mapping { try await end.finishSend(payload, alreadyWritten: written, timeout: timeout) }
+        case .busy:
+            try await GIPCError.mapping { try await end.sendInTurn(payload, timeout: timeout) }
+        }
     }
 
     /// Closes the writer; the reader sees the end of the stream after the messages already sent.

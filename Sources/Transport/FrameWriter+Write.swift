@@ -14,12 +14,7 @@ extension FrameWriter {
         let total = payload.count + FrameFormat.headerBytes(forPayloadLength: payload.count)
         var written = alreadyWritten
         while true {
-            let result = payload.withUnsafeBytes { body in
-                FrameFormat.withHeader(forPayloadLength: body.count) { header in
-                    Self.write(fd: fd, header: header, payload: body, skipping: written)
-                }
-            }
-            switch result {
+            switch Self.writeFrameVector(fd: fd, payload, skipping: written) {
             case .transferred(let count):
                 written += count
                 if written == total { return }
@@ -156,6 +151,15 @@ extension FrameWriter {
             underlying: error)
         poison(poisoning)
         return poisoning
+    }
+
+    /// One `writev` of what remains of a frame (header and payload) after its first `skip` bytes.
+    static func writeFrameVector(fd: Int32, _ payload: [UInt8], skipping skip: Int) -> IOResult {
+        payload.withUnsafeBytes { body in
+            FrameFormat.withHeader(forPayloadLength: body.count) { header in
+                write(fd: fd, header: header, payload: body, skipping: skip)
+            }
+        }
     }
 
     /// One `writev` of what remains of header + payload after the first `skip` bytes.

@@ -16,7 +16,6 @@ import Synchronization
 /// never a silent half frame.
 public final class FrameWriter: Sendable {
     let end: PipeEnd
-    private let failure = Mutex<TransportError?>(nil)
     let queue = Mutex(SendQueue())
 
     /// Takes ownership of an open descriptor for writing (for example one inherited from a parent process).
@@ -36,8 +35,10 @@ public final class FrameWriter: Sendable {
 
     /// Sends one frame.
     ///
-    /// When other tasks are sending, the frame waits for its turn; small frames that wait together are written in
-    /// one system call by the task whose turn it is (in call order), so many concurrent small sends are cheap.
+    /// An idle writer writes the frame at once on the calling task (a small frame with one `write` of header and
+    /// payload together) and returns without suspending. When other tasks are sending, the frame waits for its
+    /// turn; small frames that wait together are written in one system call by the task whose turn it is (in call
+    /// order), so many concurrent small sends are cheap.
     /// - Parameters:
     ///   - payload: the frame's payload, of any length the format allows.
     ///   - timeout: how long to wait in all, including behind other tasks' sends; `nil` waits forever.
@@ -47,6 +48,22 @@ public final class FrameWriter: Sendable {
     ///   an earlier send did; ``TransportError/Code/closed``, ``TransportError/Code/transferred``,
     ///   ``TransportError/Code/systemError``; `CancellationError` if cancelled before the first byte.
     public func send(_ payload: [UInt8], timeout: Duration? = nil) async throws {
+        switch try sendWithoutWaiting(payload) {
+        case .sent: return
+        case .started(let written): try await finishSend(payload, alreadyWritten: written, timeout: timeout)
+        case .busy: try await sendInTurn(payload, timeout: timeout)
+        }
+    }
+
+    /// Completes a send that ``sendWithoutWaiting(_:)`` started (``ImmediateSend/started(alreadyWritten:)``): this
+    /// task is the active sender, and `alreadyWritten` bytes of the frame are in the pipe.
+    package func finishSend(_ payload: [UInt8], alreadyWritten: Int, timeout: Duration?) async throws {
+        defer { handOff() }
+        try await writeFrame(payload, alreadyWritten: alreadyWritten, deadline: Deadline.after(timeout))
+    }
+
+    /// Sends a frame behind the active sender: waits for its turn (or for the active sender to write it in a batch).
+    package func sendInTurn(_ payload: [UInt8], timeout: Duration?) async throws {
         let deadline = Deadline.after(timeout)
         var alreadyWritten = 0
         var waited = false
@@ -64,7 +81,7 @@ public final class FrameWriter: Sendable {
             if let deadline, deadline.hasPassed { throw Self.queueTimeout(fd: end.fd) }
         }
         try end.checkOpen()
-        if let earlier = failure.withLock({ $0 }) { throw Self.unusable(after: earlier) }
+        if let earlier = queue.withLock({ $0.poisoning }) { throw Self.unusable(after: earlier) }
         if alreadyWritten == 0, payload.count <= SendQueue.batchFrameLimit {
             let batch = queue.withLock { $0.takeBatch(startingWith: payload.count + FrameFormat.shortHeaderBytes) }
             if !batch.isEmpty {
@@ -101,7 +118,7 @@ public final class FrameWriter: Sendable {
             handOff()
             throw error
         }
-        if let earlier = failure.withLock({ $0 }) {
+        if let earlier = queue.withLock({ $0.poisoning }) {
             end.abortTransfer()
             handOff()
             throw Self.unusable(after: earlier)
@@ -147,7 +164,7 @@ public final class FrameWriter: Sendable {
     }
 
     /// Makes the next queued sender active, or the writer idle.
-    private func handOff() {
+    func handOff() {
         guard let next = queue.withLock({ $0.handOff() }) else { return }
         next.waiter.resume(with: .success(.lead(alreadyWritten: next.written)))
     }
@@ -161,13 +178,13 @@ public final class FrameWriter: Sendable {
     }
 
     /// The error of every send after one that left part of a frame in the pipe.
-    private static func unusable(after earlier: TransportError) -> TransportError {
+    static func unusable(after earlier: TransportError) -> TransportError {
         TransportError(
             .poisoned, "the writer is unusable: an earlier send left part of a frame in the pipe (\(earlier.message))",
             fileDescriptor: earlier.fileDescriptor, underlying: earlier)
     }
 
     func poison(_ error: TransportError) {
-        failure.withLock { $0 = $0 ?? error }
+        queue.withLock { $0.poison(error) }
     }
 }

@@ -14,7 +14,7 @@ import Synchronization
 /// The descriptor can be closed only once and never while an operation holds the lock, so an fd number is never
 /// used after it was closed (and possibly reused by other code).
 final class PipeEnd: Sendable {
-    private enum Status {
+    private enum Status: UInt8, AtomicRepresentable {
         case open
         case closed
         case transferred
@@ -26,7 +26,8 @@ final class PipeEnd: Sendable {
     let lock: FIFOLock
     /// Where operations wait for readiness.
     let source: ReadinessSource
-    private let status = Mutex(Status.open)
+    /// Read on every operation without a lock: it changes once, under the operation lock.
+    private let status = Atomic(Status.open)
 
     /// Takes ownership of `fd`: sets O_NONBLOCK and FD_CLOEXEC and registers it with the reactor (starting the
     /// reactor if this is the process's first descriptor).
@@ -50,12 +51,11 @@ final class PipeEnd: Sendable {
     }
 
     /// Whether the descriptor is still owned here.
-    var isOpen: Bool { status.withLock { $0 == .open } }
+    var isOpen: Bool { status.load(ordering: .acquiring) == .open }
 
     /// Throws unless the descriptor is open. Call with the operation lock held.
     func checkOpen() throws(TransportError) {
-        let current = status.withLock { $0 }
-        switch current {
+        switch status.load(ordering: .acquiring) {
         case .open: return
         case .closed: throw TransportError.closed(fd: fd)
         case .transferred:
@@ -111,7 +111,7 @@ final class PipeEnd: Sendable {
 
     /// Gives the descriptor up for good: stops watching it and closes this process's copy.
     private func release(as newStatus: Status) {
-        status.withLock { $0 = newStatus }
+        status.store(newStatus, ordering: .releasing)
         source.invalidate()
         Syscalls.close(fd)
     }

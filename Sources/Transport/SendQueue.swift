@@ -35,6 +35,8 @@ struct SendQueue {
     static let batchCountLimit = 256
 
     private(set) var active = false
+    /// The failure of a send that left part of a frame in the pipe: every later send fails with it.
+    private(set) var poisoning: TransportError?
     private var entries = FIFOQueue<Entry>()
     /// Frames taken into the active sender's batch, not yet settled.
     private var inBatch: Set<UInt64> = []
@@ -48,6 +50,18 @@ struct SendQueue {
         if active { return false }
         active = true
         return true
+    }
+
+    /// Makes the caller active if nobody is and no send left part of a frame in the pipe.
+    /// - Returns: whether the caller is now active, or the failure that made the writer unusable.
+    mutating func activateIfIdleAndWhole() -> Result<Bool, TransportError> {
+        if let poisoning { return .failure(poisoning) }
+        return .success(activateIfIdle())
+    }
+
+    /// Records the failure of a send that left part of a frame in the pipe (the first one is kept).
+    mutating func poison(_ error: TransportError) {
+        if poisoning == nil { poisoning = error }
     }
 
     mutating func append(_ entry: Entry) {

@@ -25,6 +25,18 @@ enum BenchEntries {
             return Int(usage.ru_maxrss) * 1024
         #endif
     }
+
+    /// The CPU time this process has used so far, in user and in system (kernel) mode, in seconds.
+    static func cpuSeconds() -> (user: Double, system: Double) {
+        var usage = rusage()
+        #if canImport(Darwin)
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return (0, 0) }
+        #else
+            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return (0, 0) }
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
 }
 
 /// Receives `count` raw messages, then reports what arrived (after a first, empty "ready" report).

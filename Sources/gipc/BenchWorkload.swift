@@ -60,6 +60,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         let payload = [UInt8](repeating: 0x61, count: size)
         let clock = ContinuousClock()
         let start = clock.now
+        let cpuBefore = BenchEntries.cpuSeconds()
         if tasks == 1 {
             for _ in 0..<count { try await sink.put(payload) }
         } else {
@@ -73,6 +74,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         }
         let report = try await reports.get(timeout: .seconds(600))
         let seconds = Self.seconds(clock.now - start)
+        let cpuAfter = BenchEntries.cpuSeconds()
         try sink.close()
         try await Self.expectSuccess(child)
         guard report.messages == count, report.bytes == count * size else {
@@ -83,6 +85,10 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             result.add("throughput", Double(count * size) / seconds / 1e6, "MB/s")
         } else {
             result.add("throughput", Double(count) / seconds, "msg/s")
+            // The sending process's CPU time per message: steadier than throughput on a busy machine.
+            result.add("sender_user", (cpuAfter.user - cpuBefore.user) / Double(count) * 1e9, "ns", better: "lower")
+            result.add(
+                "sender_system", (cpuAfter.system - cpuBefore.system) / Double(count) * 1e9, "ns", better: "lower")
         }
         result.add("peak_rss_child", Double(report.peakRSSBytes) / Double(1 << 20), "MiB", better: "lower")
     }

@@ -66,15 +66,18 @@ extension ProcessTests {
             #expect(report.output.contains("lost 0, duplicated 0, corrupted 0"), "\(report.output)")
         }
 
-        /// Case 5: EINTR injected with strace into every third read and write of the soak's parent and children.
+        /// Case 5: EINTR injected with strace into every third read and write of the soak's parent and children, with
+        /// bodies up to 1 MiB (mostly large frames, sent with writev) and up to 512 bytes (small frames, sent with one
+        /// write each).
         @Test(
             "EINTR injected into read and write while frames flow (strace)",
-            .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"))
-        func injectedEINTR() async throws {
+            .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"),
+            arguments: [1 << 20, 512])
+        func injectedEINTR(maxBytes: Int) async throws {
             let program = URL(fileURLWithPath: TestHost.path).deletingLastPathComponent()
                 .appendingPathComponent("gipc-soak").path
             let script = Repository.root.appendingPathComponent("scripts/eintr.sh").path
-            let report = try await run("/bin/bash", [script, program, "6"])
+            let report = try await run("/bin/bash", [script, program, "6", "\(maxBytes)"])
             #expect(report.status == .exited(0), "\(report.output)")
             #expect(report.output.contains("lost 0, duplicated 0, corrupted 0"), "\(report.output)")
             #expect(report.output.contains("EINTR injected"), "\(report.output)")

@@ -63,8 +63,13 @@ func runSoak() async -> Int32 {
     let totals = await soak.run()
     let elapsed = ContinuousClock.now - began
     warmTask.cancel()
-    try? await Task.sleep(for: .milliseconds(200))  // let the reactor close what the last joins released
-    let end = ProcessStats.current()
+    // Let the last joins and closes finish (slow under strace): a leaked descriptor stays, a closing one goes.
+    var end = ProcessStats.current()
+    let settling = ContinuousClock.now
+    while end.descriptors != start.descriptors, ContinuousClock.now - settling < .seconds(5) {
+        try? await Task.sleep(for: .milliseconds(50))
+        end = ProcessStats.current()
+    }
     let warmed = warm.withLock { $0 } ?? start
 
     let arrivals = totals.arrivals
