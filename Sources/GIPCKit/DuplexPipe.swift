@@ -15,7 +15,7 @@ public final class DuplexPipe<Outgoing: Encodable & Sendable, Incoming: Decodabl
     }
 
     /// Sends a message; see ``PipeWriter/put(_:timeout:)``.
-    public func put(_ message: Outgoing, timeout: Duration? = nil) async throws {
+    nonisolated(nonsending) public func put(_ message: Outgoing, timeout: Duration? = nil) async throws {
         try await writer.put(message, timeout: timeout)
     }
 

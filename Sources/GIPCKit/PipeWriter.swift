@@ -35,6 +35,9 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     }
 
     /// Sends a message.
+    ///
+    /// When no other task is sending and the pipe has room, the message is written at once on the calling task and
+    /// `put` returns without suspending; it runs on the caller's executor (an actor's `put` does not hop off it).
     /// - Parameters:
     ///   - message: the message.
     ///   - timeout: how long to wait in all (behind other tasks' `put`s too); `nil` waits forever.
