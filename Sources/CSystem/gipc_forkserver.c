@@ -1,0 +1,545 @@
+#define _GNU_SOURCE
+#include "gipc_forkserver.h"
+#include "gipc_spawn.h"
+
+#include <errno.h>
+#include <stdint.h>
+
+#if defined(__linux__)
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+// The protocol between the caller and its helper, over a stream socket pair (same program, same machine: native
+// byte order). The caller sends a request: a header, with the descriptors attached to it (SCM_RIGHTS), then the
+// name and the environment strings. Per request the caller reads two replies: "started" (written by the child
+// itself, first thing, so that the caller learns the pid even if the helper dies right after the fork) and
+// "result" (written by the helper once the child has reported its set-up). When the clone fails, only "result"
+// comes, with pid -1.
+
+#define REQUEST_MAGIC 0x47465331u  // "GFS1"
+#define READY_MAGIC 0x47465352u    // "GFSR"
+#define REPLY_STARTED 1
+#define REPLY_RESULT 2
+
+enum {
+    HAS_STDIN = 1,
+    HAS_STDOUT = 2,
+    HAS_STDERR = 4,
+    HAS_CWD = 8,
+};
+
+struct request_header {
+    uint32_t magic;
+    uint32_t descriptor_count;  // the child's descriptors 3, 4, ... (standard streams and cwd not counted)
+    uint32_t flags;             // HAS_* : which of stdin, stdout, stderr, cwd precede them in the attached list
+    int32_t death_signal;
+    int32_t parent_pid;
+    uint32_t name_bytes;   // with its NUL
+    uint32_t env_count;
+    uint32_t env_bytes;    // every "KEY=VALUE" with its NUL
+};
+
+struct reply {
+    uint32_t kind;
+    int32_t pid;
+    int32_t step;
+    int32_t error;
+};
+
+#define MAX_NAME_BYTES (64u * 1024u)
+#define MAX_ENV_BYTES (64u * 1024u * 1024u)
+
+// MARK: shared helpers
+
+static int write_all(int fd, const void *buffer, size_t length) {
+    const char *bytes = buffer;
+    while (length > 0) {
+        ssize_t n = send(fd, bytes, length, MSG_NOSIGNAL);
+        if (n < 0 && errno == ENOTSOCK) n = write(fd, bytes, length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        bytes += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+/// Reads exactly `length` bytes; 0, EPROTO at end of file, ETIMEDOUT when `timeout_ms` (>= 0) passes between
+/// two reads, or errno.
+static int read_all(int fd, void *buffer, size_t length, int timeout_ms) {
+    char *bytes = buffer;
+    while (length > 0) {
+        if (timeout_ms >= 0) {
+            struct pollfd pfd = {fd, POLLIN, 0};
+            int ready = poll(&pfd, 1, timeout_ms);
+            if (ready < 0) {
+                if (errno == EINTR) continue;
+                return errno;
+            }
+            if (ready == 0) return ETIMEDOUT;
+        }
+        ssize_t n = read(fd, bytes, length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        if (n == 0) return EPROTO;
+        bytes += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+// MARK: the caller's side
+
+int gipc_forkserver_open_cwd(void) { return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC); }
+
+int gipc_forkserver_await_ready(int socket_fd, int timeout_ms) {
+    uint32_t greeting = 0;
+    int rc = read_all(socket_fd, &greeting, sizeof greeting, timeout_ms);
+    if (rc != 0) return rc;
+    return greeting == READY_MAGIC ? 0 : EPROTO;
+}
+
+int gipc_forkserver_request(int socket_fd, const int *fds, int count, int stdin_fd, int stdout_fd, int stderr_fd,
+                            int cwd_fd, int death_signal, const char *name, char *const envp[], int timeout_ms,
+                            pid_t *pid_out, int *failed_step) {
+    *pid_out = -1;
+    int attached[GIPC_FORKSERVER_MAX_DESCRIPTORS];
+    int total = 0;
+    struct request_header header;
+    memset(&header, 0, sizeof header);
+    header.magic = REQUEST_MAGIC;
+    int standard[4] = {stdin_fd, stdout_fd, stderr_fd, cwd_fd};
+    for (int i = 0; i < 4; i++) {
+        if (standard[i] < 0) continue;
+        header.flags |= 1u << i;
+        attached[total++] = standard[i];
+    }
+    if (count < 0 || total + count > GIPC_FORKSERVER_MAX_DESCRIPTORS) {
+        *failed_step = GIPC_FORKSERVER_STEP_REQUEST;
+        return E2BIG;
+    }
+    for (int i = 0; i < count; i++) attached[total++] = fds[i];
+    header.descriptor_count = (uint32_t)count;
+    header.death_signal = death_signal;
+    header.parent_pid = getpid();
+    size_t name_length = strlen(name) + 1;
+    size_t env_bytes = 0;
+    uint32_t env_count = 0;
+    for (char *const *entry = envp; *entry != NULL; entry++) {
+        env_bytes += strlen(*entry) + 1;
+        env_count++;
+    }
+    if (name_length > MAX_NAME_BYTES || env_bytes > MAX_ENV_BYTES) {
+        *failed_step = GIPC_FORKSERVER_STEP_REQUEST;
+        return E2BIG;
+    }
+    header.name_bytes = (uint32_t)name_length;
+    header.env_count = env_count;
+    header.env_bytes = (uint32_t)env_bytes;
+
+    // The header with the descriptors, then the strings.
+    union {
+        struct cmsghdr align;
+        char buffer[CMSG_SPACE(sizeof(int) * GIPC_FORKSERVER_MAX_DESCRIPTORS)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct iovec iov = {&header, sizeof header};
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    if (total > 0) {
+        message.msg_control = control.buffer;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)total);
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)total);
+        memcpy(CMSG_DATA(cmsg), attached, sizeof(int) * (size_t)total);
+    }
+    ssize_t sent;
+    do {
+        sent = sendmsg(socket_fd, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0) {
+        *failed_step = GIPC_FORKSERVER_STEP_SEND;
+        return errno;
+    }
+    int rc = 0;
+    if ((size_t)sent < sizeof header) rc = write_all(socket_fd, (char *)&header + sent, sizeof header - (size_t)sent);
+    if (rc == 0) rc = write_all(socket_fd, name, name_length);
+    for (char *const *entry = envp; rc == 0 && *entry != NULL; entry++) {
+        rc = write_all(socket_fd, *entry, strlen(*entry) + 1);
+    }
+    if (rc != 0) {
+        *failed_step = GIPC_FORKSERVER_STEP_SEND;
+        return rc;
+    }
+
+    for (;;) {
+        struct reply reply;
+        rc = read_all(socket_fd, &reply, sizeof reply, timeout_ms);
+        if (rc != 0) {
+            *failed_step = GIPC_FORKSERVER_STEP_REPLY;
+            return rc;
+        }
+        if (reply.kind == REPLY_STARTED) {
+            *pid_out = reply.pid;
+            continue;
+        }
+        if (reply.kind != REPLY_RESULT) {
+            *failed_step = GIPC_FORKSERVER_STEP_REPLY;
+            return EPROTO;
+        }
+        if (reply.pid > 0) *pid_out = reply.pid;
+        if (reply.step == 0) return 0;
+        *failed_step = reply.step;
+        return reply.error != 0 ? reply.error : EIO;
+    }
+}
+
+// MARK: the helper
+
+/// What the helper knows about itself: its socket, its parent, and the memory of its argument strings.
+static struct {
+    int socket_fd;
+    pid_t parent;
+    char *argument_area;     // argv[0]
+    size_t argument_bytes;   // argv[0 ..< argc] with their NULs
+    size_t area_bytes;       // the argument strings and the environment strings that follow them contiguously
+    int tid_offset;          // where glibc keeps this thread's tid in its thread descriptor, or -1
+} helper;
+
+/// Reports a failed set-up step to the helper and exits. The child runs only async-signal-safe calls until the
+/// report of success (the helper is single-threaded, so malloc would be safe too, but nothing here needs it).
+static void child_fail(int status_fd, int error) __attribute__((noreturn));
+static void child_fail(int status_fd, int error) {
+    int report[2] = {GIPC_FORKSERVER_STEP_CHILD, error};
+    ssize_t ignored = write(status_fd, report, sizeof report);
+    (void)ignored;
+    _exit(127);
+}
+
+static int lift(int status_fd, int fd, int floor) {
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    if (copy < 0) child_fail(status_fd, errno);
+    return copy;
+}
+
+static void close_range_except(int low, int keep) {
+#if defined(SYS_close_range)
+    if ((keep <= low || syscall(SYS_close_range, (unsigned)low, (unsigned)(keep - 1), 0) == 0) &&
+        syscall(SYS_close_range, (unsigned)(keep + 1 > low ? keep + 1 : low), ~0U, 0) == 0) {
+        return;
+    }
+#endif
+    long open_max = sysconf(_SC_OPEN_MAX);
+    int max_fd = open_max > 0 && open_max < 0x7fffffff ? (int)open_max : 65536;
+    for (int fd = low; fd < max_fd; fd++) {
+        if (fd != keep) close(fd);
+    }
+}
+
+/// Writes `name` over the helper's argument strings, so that /proc/<pid>/cmdline and `ps` show `{name}` as they
+/// would for a child executed with that argv. Past the argument strings it may use the environment strings that
+/// follow them (the child has its own environment by then), as setproctitle(3) does.
+static void child_set_arguments(char **argv, const char *name) {
+    if (helper.argument_area == NULL || helper.area_bytes == 0) return;
+    size_t length = strlen(name);
+    if (length > helper.area_bytes - 1) length = helper.area_bytes - 1;
+    memcpy(helper.argument_area, name, length);
+    memset(helper.argument_area + length, 0, helper.area_bytes - length);
+    // The kernel shows [arg_start, arg_end) as it is when its last byte is NUL, and otherwise the string at
+    // arg_start: make it the string, so that the NULs after the name are not shown as empty arguments.
+    if (length + 1 < helper.argument_bytes) helper.argument_area[helper.argument_bytes - 1] = ' ';
+    argv[0] = helper.argument_area;
+    argv[1] = NULL;
+    program_invocation_name = helper.argument_area;
+    char *slash = strrchr(helper.argument_area, '/');
+    program_invocation_short_name = slash != NULL ? slash + 1 : helper.argument_area;
+}
+
+/// The child's set-up after the clone. Returns once the child is ready to run `main`.
+static void child_setup(char **argv, const struct request_header *header, int *received, int received_count,
+                        const char *name, char **envp, int status_fd) {
+    struct reply started = {REPLY_STARTED, getpid(), 0, 0};
+    ssize_t ignored = send(helper.socket_fd, &started, sizeof started, MSG_NOSIGNAL);
+    (void)ignored;
+
+    if (setpgid(0, 0) != 0) child_fail(status_fd, errno);
+    if (header->death_signal != 0) {
+        if (prctl(PR_SET_PDEATHSIG, header->death_signal) != 0) child_fail(status_fd, errno);
+        // Its parent is the caller (CLONE_PARENT): if the caller died before prctl, the signal never comes.
+        if (getppid() != header->parent_pid) child_fail(status_fd, ESRCH);
+    }
+
+    // Every source, and the status descriptor, moves above the targets, so no dup2 overwrites one still needed
+    // (and each dup2 onto a target clears close-on-exec there).
+    int count = (int)header->descriptor_count;
+    int floor = 3 + count;
+    status_fd = lift(status_fd, status_fd, floor);
+    int index = 0;
+    int standard[4] = {-1, -1, -1, -1};
+    for (int i = 0; i < 4; i++) {
+        if (header->flags & (1u << i)) standard[i] = lift(status_fd, received[index++], floor);
+    }
+    int *sources = received + index;
+    for (int i = 0; i < count && index + i < received_count; i++) sources[i] = lift(status_fd, sources[i], floor);
+    for (int target = 0; target < 3; target++) {
+        if (standard[target] < 0) {
+            close(target);
+            continue;
+        }
+        while (dup2(standard[target], target) < 0) {
+            if (errno != EINTR) child_fail(status_fd, errno);
+        }
+    }
+    for (int i = 0; i < count; i++) {
+        while (dup2(sources[i], 3 + i) < 0) {
+            if (errno != EINTR) child_fail(status_fd, errno);
+        }
+    }
+    if (standard[3] >= 0 && fchdir(standard[3]) != 0) child_fail(status_fd, errno);
+    close_range_except(floor, status_fd);
+
+    environ = envp;
+    child_set_arguments(argv, name);
+
+    int report[2] = {0, 0};
+    ignored = write(status_fd, report, sizeof report);
+    close(status_fd);
+}
+
+/// clone(CLONE_PARENT | SIGCHLD), with glibc's record of this thread's tid updated in the child as fork(2) does.
+static pid_t clone_as_sibling(void) {
+    unsigned long flags = CLONE_PARENT | SIGCHLD;
+    pid_t *tid_slot = NULL;
+    if (helper.tid_offset >= 0) {
+        flags |= CLONE_CHILD_SETTID;
+        tid_slot = (pid_t *)((char *)pthread_self() + helper.tid_offset);
+    }
+#if defined(__x86_64__)
+    return (pid_t)syscall(SYS_clone, flags, NULL, NULL, tid_slot, 0);
+#else
+    // aarch64 and most others: clone(flags, stack, parent_tid, tls, child_tid).
+    return (pid_t)syscall(SYS_clone, flags, NULL, NULL, 0, tid_slot);
+#endif
+}
+
+/// Where glibc's thread descriptor of the calling (main) thread holds its tid: the only int equal to it in the
+/// descriptor's first 2 KiB, or -1 if there is no such single place.
+static int find_tid_offset(void) {
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    const char *self = (const char *)pthread_self();
+    int found = -1;
+    for (int offset = 0; offset < 2048; offset += (int)sizeof(pid_t)) {
+        pid_t value;
+        memcpy(&value, self + offset, sizeof value);
+        if (value != tid) continue;
+        if (found >= 0) return -1;
+        found = offset;
+    }
+    return found;
+}
+
+static int thread_count(void) {
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL) return -1;
+    int count = 0;
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] != '.') count++;
+    }
+    closedir(dir);
+    return count;
+}
+
+static void helper_reply(pid_t pid, int step, int error) {
+    struct reply reply = {REPLY_RESULT, pid, step, error};
+    if (write_all(helper.socket_fd, &reply, sizeof reply) != 0) _exit(0);
+}
+
+/// Serves requests until the caller closes its end (or dies: the helper was started with a parent-death signal).
+/// Returns only in a new child, ready to run `main`.
+static void helper_serve(char **argv) {
+    for (;;) {
+        struct request_header header;
+        union {
+            struct cmsghdr align;
+            char buffer[CMSG_SPACE(sizeof(int) * GIPC_FORKSERVER_MAX_DESCRIPTORS)];
+        } control;
+        struct iovec iov = {&header, sizeof header};
+        struct msghdr message;
+        memset(&message, 0, sizeof message);
+        message.msg_iov = &iov;
+        message.msg_iovlen = 1;
+        message.msg_control = control.buffer;
+        message.msg_controllen = sizeof control.buffer;
+        ssize_t n;
+        do {
+            n = recvmsg(helper.socket_fd, &message, MSG_CMSG_CLOEXEC);
+        } while (n < 0 && errno == EINTR);
+        if (n <= 0) _exit(0);  // the caller closed its end or died
+
+        int received[GIPC_FORKSERVER_MAX_DESCRIPTORS];
+        int received_count = 0;
+        for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(&message); cmsg != NULL; cmsg = CMSG_NXTHDR(&message, cmsg)) {
+            if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) continue;
+            int in_message = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < in_message; i++) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(cmsg) + sizeof(int) * (size_t)i, sizeof fd);
+                if (received_count < GIPC_FORKSERVER_MAX_DESCRIPTORS) {
+                    received[received_count++] = fd;
+                } else {
+                    close(fd);
+                }
+            }
+        }
+        if ((size_t)n < sizeof header && read_all(helper.socket_fd, (char *)&header + n, sizeof header - (size_t)n,
+                                                  -1) != 0) {
+            _exit(0);
+        }
+        int expected = (int)header.descriptor_count + __builtin_popcount(header.flags & 15u);
+        if (header.magic != REQUEST_MAGIC || header.name_bytes == 0 || header.name_bytes > MAX_NAME_BYTES ||
+            header.env_bytes > MAX_ENV_BYTES || header.env_count > header.env_bytes ||
+            header.descriptor_count > GIPC_FORKSERVER_MAX_DESCRIPTORS || expected != received_count ||
+            (message.msg_flags & MSG_CTRUNC)) {
+            _exit(0);  // not the caller this protocol expects: the caller sees end of file
+        }
+        size_t body_bytes = (size_t)header.name_bytes + header.env_bytes;
+        char *body = malloc(body_bytes + 1);
+        char **envp = malloc(sizeof(char *) * ((size_t)header.env_count + 1));
+        if (body == NULL || envp == NULL || read_all(helper.socket_fd, body, body_bytes, -1) != 0) _exit(0);
+        body[body_bytes] = 0;
+        const char *name = body;
+        char *cursor = body + header.name_bytes;
+        char *end = body + body_bytes;
+        uint32_t parsed = 0;
+        int malformed = body[header.name_bytes - 1] != 0;
+        while (!malformed && parsed < header.env_count) {
+            char *nul = memchr(cursor, 0, (size_t)(end - cursor));
+            if (nul == NULL) {
+                malformed = 1;
+                break;
+            }
+            envp[parsed++] = cursor;
+            cursor = nul + 1;
+        }
+        envp[parsed] = NULL;
+        if (malformed || cursor != end) _exit(0);
+
+        int status_pipe[2];
+        if (pipe2(status_pipe, O_CLOEXEC) != 0) {
+            int error = errno;
+            for (int i = 0; i < received_count; i++) close(received[i]);
+            free(envp);
+            free(body);
+            helper_reply(-1, GIPC_FORKSERVER_STEP_CLONE, error);
+            continue;
+        }
+        pid_t pid = clone_as_sibling();
+        if (pid == 0) {
+            close(status_pipe[0]);
+            child_setup(argv, &header, received, received_count, name, envp, status_pipe[1]);
+            return;
+        }
+        int clone_error = errno;
+        close(status_pipe[1]);
+        for (int i = 0; i < received_count; i++) close(received[i]);
+        free(envp);
+        free(body);
+        if (pid < 0) {
+            close(status_pipe[0]);
+            helper_reply(-1, GIPC_FORKSERVER_STEP_CLONE, clone_error);
+            continue;
+        }
+        // The child's report: {0, 0} once it is set up; {step, errno} when it failed (then it exits); nothing if
+        // it was killed first.
+        int report[2] = {0, 0};
+        int rc = read_all(status_pipe[0], report, sizeof report, -1);
+        close(status_pipe[0]);
+        if (rc != 0) {
+            helper_reply(pid, GIPC_FORKSERVER_STEP_CHILD, EIO);
+        } else {
+            helper_reply(pid, report[0], report[1]);
+        }
+    }
+}
+
+/// Helper mode: entered when GIPC_FORKSERVER is set, before `main` and before any other constructor of the
+/// program could start a thread. Never returns in the helper; returns in each child it forks.
+__attribute__((constructor)) static void gipc_forkserver_enter(int argc, char **argv, char **envp) {
+    const char *value = getenv(GIPC_FORKSERVER_VARIABLE);
+    if (value == NULL) return;
+    char *rest = NULL;
+    long fd = strtol(value, &rest, 10);
+    if (rest == value || *rest != ':' || fd < 0 || fd > 0x7fffffff) return;
+    long parent = strtol(rest + 1, NULL, 10);
+
+    helper.socket_fd = (int)fd;
+    helper.parent = (pid_t)parent;
+    if (getppid() != helper.parent) _exit(0);
+    if (thread_count() != 1) _exit(0);  // a fork would copy this thread only; the caller sees end of file
+    helper.tid_offset = find_tid_offset();
+
+    // The argument strings, and the environment strings that follow them in the same memory.
+    helper.argument_area = argc > 0 ? argv[0] : NULL;
+    if (helper.argument_area != NULL) {
+        char *next = helper.argument_area;
+        for (int i = 0; i < argc && argv[i] == next; i++) next += strlen(argv[i]) + 1;
+        helper.argument_bytes = (size_t)(next - helper.argument_area);
+        for (char **entry = envp; *entry != NULL && *entry == next; entry++) next += strlen(*entry) + 1;
+        helper.area_bytes = (size_t)(next - helper.argument_area);
+    }
+    // Standard input: nothing of the caller's (each child gets the caller's own with its request).
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd >= 0 && null_fd != 0) {
+        dup2(null_fd, 0);
+        close(null_fd);
+    }
+
+    uint32_t ready = READY_MAGIC;
+    if (write_all(helper.socket_fd, &ready, sizeof ready) != 0) _exit(0);
+    helper_serve(argv);
+}
+
+#else
+
+int gipc_forkserver_open_cwd(void) {
+    errno = ENOSYS;
+    return -1;
+}
+
+int gipc_forkserver_await_ready(int socket_fd, int timeout_ms) {
+    (void)socket_fd;
+    (void)timeout_ms;
+    return ENOSYS;
+}
+
+int gipc_forkserver_request(int socket_fd, const int *fds, int count, int stdin_fd, int stdout_fd, int stderr_fd,
+                            int cwd_fd, int death_signal, const char *name, char *const envp[], int timeout_ms,
+                            pid_t *pid_out, int *failed_step) {
+    (void)socket_fd; (void)fds; (void)count; (void)stdin_fd; (void)stdout_fd; (void)stderr_fd; (void)cwd_fd;
+    (void)death_signal; (void)name; (void)envp; (void)timeout_ms;
+    *pid_out = -1;
+    *failed_step = GIPC_FORKSERVER_STEP_CLONE;
+    return ENOSYS;
+}
+
+#endif
