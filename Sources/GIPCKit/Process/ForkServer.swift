@@ -1,5 +1,6 @@
 #if os(Linux)
 import CGIPCSystem
+import Foundation
 import GIPCRuntime
 import Synchronization
 
@@ -33,6 +34,8 @@ enum ForkServer {
 
     /// The helpers by program path.
     private static let helpers = Mutex<[String: Helper]>([:])
+    /// Programs that ended without greeting when started as a helper: their children are spawned.
+    private static let spawnOnly = Mutex<Set<String>>([])
 
     /// The pids of the running helpers (for tests and diagnostics).
     package static var helperPIDs: [Int32] {
@@ -41,7 +44,7 @@ enum ForkServer {
 
     /// Starts `request` through the helper for `path`; see ``ProcessLauncher/launch(_:standardOutput:standardError:)``.
     /// - Returns: `nil` when this request cannot go through a helper (too many descriptors, no working directory to
-    ///   hand over, a request too large): the caller spawns it.
+    ///   hand over, a request too large, a program without helper mode): the caller spawns it.
     static func launch(
         _ request: SpawnRequest, path: String, envp: CStringArray, standardOutput: Int32?,
         standardError: Int32?
@@ -56,7 +59,7 @@ enum ForkServer {
         let deathSignal = request.daemon ? SIGKILL : 0
 
         for attempt in 1...2 {
-            let helper = try running(path: path, environment: request.environment)
+            guard let helper = try running(path: path) else { return nil }
             var pid: pid_t = -1
             var step: Int32 = 0
             let rc = request.descriptors.withUnsafeBufferPointer { fds in
@@ -95,13 +98,23 @@ enum ForkServer {
         preconditionFailure("GIPCKit: the forkserver retry loop ended without a result")
     }
 
-    /// The running helper for `path`, started if there is none (or the last one has exited).
-    private static func running(path: String, environment: [String: String]) throws(GIPCError) -> Helper {
+    /// Starts the helper for `path` unless it runs (or `path` cannot be one).
+    static func prepare(path: String) throws(GIPCError) {
+        _ = try running(path: path)
+    }
+
+    /// The running helper for `path`, started if there is none (or the last one has exited); `nil` for a program
+    /// that cannot be a helper.
+    private static func running(path: String) throws(GIPCError) -> Helper? {
         if let helper = helpers.withLock({ $0[path] }) {
             if helper.monitor.status == nil { return helper }
             discard(path: path)
         }
-        let helper = try start(path: path, environment: environment)
+        if spawnOnly.withLock({ $0.contains(path) }) { return nil }
+        guard let helper = try start(path: path) else {
+            spawnOnly.withLock { _ = $0.insert(path) }
+            return nil
+        }
         helpers.withLock { $0[path] = helper }
         return helper
     }
@@ -115,7 +128,9 @@ enum ForkServer {
     }
 
     /// Executes `path` in helper mode and waits for its greeting.
-    private static func start(path: String, environment: [String: String]) throws(GIPCError) -> Helper {
+    /// - Returns: `nil` when the program ended without greeting (it has no helper mode: a program that does not link
+    ///   GIPCKit, or one that started a thread before `main`).
+    private static func start(path: String) throws(GIPCError) -> Helper? {
         let reactor: Reactor
         do {
             reactor = try Reactor.running()
@@ -128,15 +143,15 @@ enum ForkServer {
                 .spawnFailed, "cannot make the forkserver helper's socket", syscall: "socketpair", errno: errno)
         }
         let devNull = open("/dev/null", O_RDWR | O_CLOEXEC)
-        defer {
-            close(ends[1])
-            if devNull >= 0 { close(devNull) }
-        }
         guard devNull >= 0 else {
+            let code = errno
             close(ends[0])
-            throw GIPCError(.spawnFailed, "cannot open /dev/null", syscall: "open", errno: errno)
+            close(ends[1])
+            throw GIPCError(.spawnFailed, "cannot open /dev/null", syscall: "open", errno: code)
         }
-        var variables = environment
+        // This process's environment: what the dynamic loader, the C library and the Swift runtime read while the
+        // program loads is the same for every child (see StartMethod.forkServer).
+        var variables = ProcessInfo.processInfo.environment
         for variable in [GIPC.argumentsDescriptorVariable, HandleDescription.environmentVariable] {
             variables.removeValue(forKey: variable)
         }
@@ -149,7 +164,11 @@ enum ForkServer {
             executable: path, environment: variables, descriptors: [ends[1]], daemon: true,
             name: "\(ProcessNames.fileName(of: path)): forkserver")
         let launched: LaunchedProcess
-        switch ProcessLauncher.launch(request, standardOutput: devNull, standardError: devNull) {
+        let result = ProcessLauncher.launch(request, standardOutput: devNull, standardError: devNull)
+        // Only the helper keeps its end: if it exits, the greeting below reads end of file.
+        close(ends[1])
+        close(devNull)
+        switch result {
         case .success(let value): launched = value
         case .failure(let failure):
             close(ends[0])
@@ -160,10 +179,10 @@ enum ForkServer {
         guard rc == 0 else {
             close(ends[0])
             try? monitor.send(SIGKILL)
+            if rc == EPROTO { return nil }
             throw GIPCError(
                 .spawnFailed,
-                "the forkserver helper \(path) did not start (a program that does not link GIPCKit, or that "
-                    + "started a thread before main, cannot be one)", syscall: "read", errno: rc, pid: launched.pid)
+                "the forkserver helper \(path) did not start in time", syscall: "read", errno: rc, pid: launched.pid)
         }
         return Helper(pid: launched.pid, socket: ends[0], monitor: monitor)
     }
