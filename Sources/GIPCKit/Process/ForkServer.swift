@@ -22,7 +22,7 @@ import Synchronization
 /// the request sent once more; a second failure, a helper that does not answer within ``replyTimeoutMilliseconds``,
 /// or one that dies after making the child, fails the start with ``GIPCError/Code/spawnFailed`` (a child made
 /// meanwhile is killed and reaped).
-enum ForkServer {
+package enum ForkServer {
     /// How long a request waits for each reply, and a new helper for its greeting.
     static let replyTimeoutMilliseconds: Int32 = 10_000
 
