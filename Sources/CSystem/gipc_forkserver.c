@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -215,8 +216,17 @@ int gipc_forkserver_request(int socket_fd, const int *fds, int count, int stdin_
 
 // MARK: the helper
 
+typedef void (*constructor_t)(int, char **, char **);
+
+// The constructors of the object this file is linked into (the program, when GIPCKit is linked statically), in the
+// order they run; defined by the linker.
+extern constructor_t __init_array_start[] __attribute__((weak, visibility("hidden")));
+extern constructor_t __init_array_end[] __attribute__((weak, visibility("hidden")));
+
 /// What the helper knows about itself: its socket, its parent, and the memory of its argument strings.
 static struct {
+    constructor_t *later;    // the constructors after this file's, run by the helper
+    size_t later_count;
     int socket_fd;
     pid_t parent;
     char *argument_area;     // argv[0]
@@ -274,6 +284,26 @@ static void child_set_arguments(char **argv, const char *name) {
     program_invocation_short_name = slash != NULL ? slash + 1 : helper.argument_area;
 }
 
+static void constructor_done(int argc, char **argv, char **envp) {
+    (void)argc;
+    (void)argv;
+    (void)envp;
+}
+
+/// The helper ran the constructors that follow this file's (see gipc_forkserver_enter); the C library, to which
+/// the child returns, would run them again: they become no-ops in the child's copy of the table.
+static void child_skip_later_constructors(void) {
+    if (helper.later_count == 0) return;
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)helper.later & ~((uintptr_t)page - 1);
+    uintptr_t end = (uintptr_t)(helper.later + helper.later_count);
+    size_t length = end - start;
+    // The table is in the read-only-after-relocation segment; the child's pages are its own copies.
+    if (mprotect((void *)start, length, PROT_READ | PROT_WRITE) != 0) return;
+    for (size_t i = 0; i < helper.later_count; i++) helper.later[i] = constructor_done;
+    mprotect((void *)start, length, PROT_READ);
+}
+
 /// The child's set-up after the clone. Returns once the child is ready to run `main`.
 static void child_setup(char **argv, const struct request_header *header, int *received, int received_count,
                         const char *name, char **envp, int status_fd) {
@@ -319,6 +349,7 @@ static void child_setup(char **argv, const struct request_header *header, int *r
 
     environ = envp;
     child_set_arguments(argv, name);
+    child_skip_later_constructors();
 
     int report[2] = {0, 0};
     ignored = write(status_fd, report, sizeof report);
@@ -495,6 +526,20 @@ __attribute__((constructor)) static void gipc_forkserver_enter(int argc, char **
     helper.socket_fd = (int)fd;
     helper.parent = (pid_t)parent;
     if (getppid() != helper.parent) _exit(0);
+
+    // The constructors that follow this one in the program (with a static Swift runtime: the runtime's, Dispatch's,
+    // Foundation's) run here, once, as the shared libraries' constructors already have: each child then starts
+    // where a freshly executed program would enter `main`, and does not repeat them.
+    if (__init_array_start != NULL && __init_array_end != NULL) {
+        size_t count = (size_t)(__init_array_end - __init_array_start);
+        for (size_t i = 0; i < count; i++) {
+            if (__init_array_start[i] != (constructor_t)gipc_forkserver_enter) continue;
+            helper.later = __init_array_start + i + 1;
+            helper.later_count = count - i - 1;
+            break;
+        }
+        for (size_t i = 0; i < helper.later_count; i++) helper.later[i](argc, argv, envp);
+    }
     if (thread_count() != 1) _exit(0);  // a fork would copy this thread only; the caller sees end of file
     helper.tid_offset = find_tid_offset();
 

@@ -137,23 +137,28 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         return try await pipe.get(timeout: .seconds(30)).count
     }
 
-    /// Starts and joins a child that does nothing, `count` times, with `method`: the median. With the forkserver,
-    /// one child is started and joined first, so that the helper's own start (once per program) is not counted.
+    /// Starts and joins a child that does nothing, `count` times, with `method`: the median of start + join, and of
+    /// the start alone (until `start` returns). With the forkserver, one child is started and joined first, so that
+    /// the helper's own start (once per program) is not counted.
     private static func spawn(count: Int, method: StartMethod, into result: inout BenchResult) async throws {
         let clock = ContinuousClock()
         var times: [Double] = []
         if method == .forkServer {
             try await Self.expectSuccess(try await GIPC.start(BenchNothing.self, .init(), startMethod: method))
         }
+        var starts: [Double] = []
         for _ in 0..<count {
             let start = clock.now
             let child = try await GIPC.start(BenchNothing.self, .init(), startMethod: method)
+            starts.append(Self.seconds(clock.now - start) * 1000)
             try await Self.expectSuccess(child)
             times.append(Self.seconds(clock.now - start) * 1000)
         }
         times.sort()
+        starts.sort()
         result.parameters = ["children": count]
         result.add("start_join", times[count / 2], "ms", better: "lower")
+        result.add("start", starts[count / 2], "ms", better: "lower")
     }
 
     private static func expectSuccess(_ child: ChildProcess) async throws {

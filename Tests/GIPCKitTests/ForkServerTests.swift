@@ -57,6 +57,21 @@ import Testing
                 #expect(try await child.join() == .signaled(SIGKILL))
             }
 
+            @Test("CommandLine and ProcessInfo see the same command line as in a spawned child")
+            func arguments() async throws {
+                var outputs: [[String]] = []
+                for method in StartMethod.allCases {
+                    let child = try await GIPC.start(
+                        PrintArguments.self, .init(), name: "named child", standardOutput: .capture,
+                        startMethod: method)
+                    #expect(try await child.join() == .exited(0))
+                    outputs.append(await child.standardOutput?.finalLines() ?? [])
+                }
+                // CommandLine has argv as it is; Foundation puts the executable's path in place of argv[0].
+                #expect(outputs[0] == ["named child", TestHost.path], "\(outputs[0])")
+                #expect(outputs[1] == outputs[0], "\(outputs[1])")
+            }
+
             @Test("a killed helper is replaced: at once, and after its death has been observed")
             func helperRestarted() async throws {
                 for waitForReap in [false, true] {

@@ -18,6 +18,18 @@ public struct PrintWorkingDirectory: ChildEntry {
     }
 }
 
+/// Writes its command line as Swift's `CommandLine` and Foundation's `ProcessInfo` see it, one line each.
+public struct PrintArguments: ChildEntry {
+    public struct Arguments: Codable, Sendable {
+        public init() {}
+    }
+
+    public static func main(_ arguments: Arguments) async throws {
+        print(CommandLine.arguments.joined(separator: "|"))
+        print(ProcessInfo.processInfo.arguments.joined(separator: "|"))
+    }
+}
+
 /// Starts ``PrintWorkingDirectory`` through the forkserver twice, changing its own working directory to `directory`
 /// between the two (the helper then runs in the first directory), and reports: its first directory, then what each
 /// child printed.

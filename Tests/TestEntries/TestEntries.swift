@@ -15,7 +15,7 @@ public enum TestEntries {
         SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
         StartUnlistedWithEmptyHost.self, TermIgnorer.self, ReadySleeper.self, GrandchildStarter.self,
         WriteThenCrash.self, PrintEnvironment.self, SupervisionNameLengthProbe.self, WriteThenEnd.self,
-        PrintWorkingDirectory.self, ForkServerDirectoryProbe.self, ForkServerParent.self,
+        PrintWorkingDirectory.self, ForkServerDirectoryProbe.self, ForkServerParent.self, PrintArguments.self,
         SquareWorker.self, RecordEchoWorker.self, ChaosWorker.self, BrokenSetupWorker.self, ReciprocalWorker.self,
     ]
 }
