@@ -218,6 +218,9 @@ int gipc_forkserver_request(int socket_fd, const int *fds, int count, int stdin_
 
 typedef void (*constructor_t)(int, char **, char **);
 
+/// GIPCKit's warm-up (Sources/GIPCKit/Process/ForkServer+WarmUp.swift), when the program links it.
+extern void gipc_forkserver_warm_up(void) __attribute__((weak));
+
 // The constructors of the object this file is linked into (the program, when GIPCKit is linked statically), in the
 // order they run; defined by the linker.
 extern constructor_t __init_array_start[] __attribute__((weak, visibility("hidden")));
@@ -540,6 +543,8 @@ __attribute__((constructor)) static void gipc_forkserver_enter(int argc, char **
         }
         for (size_t i = 0; i < helper.later_count; i++) helper.later[i](argc, argv, envp);
     }
+    // GIPCKit's own first steps in a child, made once here (Process/ForkServer+WarmUp.swift).
+    if (gipc_forkserver_warm_up != NULL) gipc_forkserver_warm_up();
     if (thread_count() != 1) _exit(0);  // a fork would copy this thread only; the caller sees end of file
     helper.tid_offset = find_tid_offset();
 
