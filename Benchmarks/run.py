@@ -55,6 +55,7 @@ def plan(gipc, python, c_baseline, quick):
         ("ping-pong", "gipckit", swift("ping-pong")),
         ("ping-pong", "gipc-raw", gipc_py("ping-pong", "gipc-raw")),
         ("spawn", "gipckit", swift("spawn")),
+        ("spawn", "gipckit-forkserver", swift("spawn-forkserver")),
         ("spawn", "gipc", gipc_py("spawn", "gipc")),
         ("spawn", "mp-spawn", mp),
         ("memory", "gipckit", swift("memory")),
@@ -154,7 +155,8 @@ def targets(rows):
     check("pool map, chunks of 256 >= 0.5x Pool.map (default chunks)",
           ratio(figure("pool", "gipckit-chunked", "throughput"), figure("pool", "pool-map", "throughput")), 0.5,
           lambda v: v >= 0.5)
-    check("spawn median <= 15 ms", figure("spawn", "gipckit", "start_join"), 15, lambda v: v <= 15)
+    check("spawn median <= 7 ms", figure("spawn", "gipckit", "start_join"), 7, lambda v: v <= 7)
+    check("spawn forkserver median <= 3 ms", figure("spawn", "gipckit-forkserver", "start_join"), 3, lambda v: v <= 3)
     check("memory peak RSS <= 3x 16 MiB + 32 MiB", figure("memory", "gipckit", "peak_rss_child"), 80,
           lambda v: v <= 80)
     return checks

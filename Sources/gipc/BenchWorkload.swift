@@ -13,6 +13,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case large16M = "large-16m"
     case pingPong = "ping-pong"
     case spawn
+    case spawnForkServer = "spawn-forkserver"
     case memory
     case pool
     case poolPipelined = "pool-pipelined"
@@ -40,7 +41,9 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .pingPong:
             try await Self.pingPong(count: count ?? 20_000, into: &result)
         case .spawn:
-            try await Self.spawn(count: count ?? 10, into: &result)
+            try await Self.spawn(count: count ?? 10, method: .spawn, into: &result)
+        case .spawnForkServer:
+            try await Self.spawn(count: count ?? 10, method: .forkServer, into: &result)
         case .pool:
             try await Self.pool(count: count ?? 30_000, chunkSize: 1, inFlight: 1, into: &result)
         case .poolPipelined:
@@ -140,19 +143,28 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         return try await pipe.get(timeout: .seconds(30)).count
     }
 
-    /// Starts and joins a child that does nothing, `count` times: the median.
-    private static func spawn(count: Int, into result: inout BenchResult) async throws {
+    /// Starts and joins a child that does nothing, `count` times, with `method`: the median of start + join, and of
+    /// the start alone (until `start` returns). With the forkserver, one child is started and joined first, so that
+    /// the helper's own start (once per program) is not counted.
+    private static func spawn(count: Int, method: StartMethod, into result: inout BenchResult) async throws {
         let clock = ContinuousClock()
         var times: [Double] = []
+        if method == .forkServer {
+            try await Self.expectSuccess(try await GIPC.start(BenchNothing.self, .init(), startMethod: method))
+        }
+        var starts: [Double] = []
         for _ in 0..<count {
             let start = clock.now
-            let child = try await GIPC.start(BenchNothing.self, .init())
+            let child = try await GIPC.start(BenchNothing.self, .init(), startMethod: method)
+            starts.append(Self.seconds(clock.now - start) * 1000)
             try await Self.expectSuccess(child)
             times.append(Self.seconds(clock.now - start) * 1000)
         }
         times.sort()
+        starts.sort()
         result.parameters = ["children": count]
         result.add("start_join", times[count / 2], "ms", better: "lower")
+        result.add("start", starts[count / 2], "ms", better: "lower")
     }
 
     private static func expectSuccess(_ child: ChildProcess) async throws {

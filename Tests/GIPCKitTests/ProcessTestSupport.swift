@@ -59,11 +59,13 @@ func gipcError(_ body: () async throws -> Void) async -> GIPCError? {
 
 /// Checks that running `body` leaves no descriptor open (see `descriptorsLeaked(during:)` for how the other
 /// suites running meanwhile are told apart from a leak). A first child is started and joined beforehand, so that
-/// the descriptors of the reactor and the spawner, which live as long as the process, are open already.
+/// the descriptors of the reactor and the spawner, which live as long as the process, are open already (and the
+/// forkserver helper's socket and pidfd, when that is the default start method).
 func expectNoDescriptorLeak(
     sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
 ) async rethrows {
     _ = try? await startChild("/bin/true").join()
+    if StartMethod.default == .forkServer { try? await GIPC.prepareForkServer() }
     let leaked = try await descriptorsLeaked(during: body)
     #expect(leaked.isEmpty, "descriptors left open: \(leaked)", sourceLocation: sourceLocation)
 }
