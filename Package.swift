@@ -45,6 +45,9 @@ let package = Package(
             ],
             path: "Sources/gipc"
         ),
+        // `make profile-codec`: the benchmark record through each codec N times, run under callgrind (mk/profile.mk).
+        .executableTarget(
+            name: "gipc-codec-profile", dependencies: ["GIPCCodecs", "GIPCBenchRecord"], path: "Benchmarks/CodecProfile"),
         .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(
             name: "GIPCTransportTests",
