@@ -47,7 +47,8 @@ let package = Package(
         ),
         // `make profile-codec`: the benchmark record through each codec N times, run under callgrind (mk/profile.mk).
         .executableTarget(
-            name: "gipc-codec-profile", dependencies: ["GIPCCodecs", "GIPCBenchRecord"], path: "Benchmarks/CodecProfile"),
+            name: "gipc-codec-profile", dependencies: ["GIPCCodecs", "GIPCBenchRecord"], path: "Benchmarks/CodecProfile"
+        ),
         .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(
             name: "GIPCTransportTests",

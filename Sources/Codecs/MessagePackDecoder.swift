@@ -6,20 +6,40 @@ internal import Foundation
 /// One decoder object serves a whole message: decoding a nested value moves it to the value's offset and back, so
 /// that no decoder is allocated per field.
 final class MessagePackDecoder: Decoder {
-    let bytes: MessagePackBytes
+    @exclusivity(unchecked) private(set) var bytes: MessagePackBytes
     /// The offset of the value this decoder currently stands for.
-    var offset: Int
-    var codingPath: [any CodingKey] = []
-    let userInfo: [CodingUserInfoKey: Any]
+    @exclusivity(unchecked) var offset: Int
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more.
+    @exclusivity(unchecked) private var indexes: [MessagePackKeyIndex] = []
 
-    init(bytes: MessagePackBytes, offset: Int, userInfo: [CodingUserInfoKey: Any]) {
+    init(bytes: MessagePackBytes, offset: Int) {
         self.bytes = bytes
         self.offset = offset
-        self.userInfo = userInfo
+    }
+
+    /// Makes the decoder ready for a new message in `bytes`.
+    func prepare(bytes: MessagePackBytes) {
+        self.bytes = bytes
+        offset = 0
+        codingPath = []
     }
 
     func failure(_ error: CodecError, _ path: [any CodingKey]) -> CodecError {
         error.withCodingPath(path)
+    }
+
+    /// An index no container holds, filled for the map `header`.
+    private func index(for header: MessagePackHeader) throws(CodecError) -> MessagePackKeyIndex {
+        for position in indexes.indices where isKnownUniquelyReferenced(&indexes[position]) {
+            try indexes[position].fill(bytes: bytes, header: header)
+            return indexes[position]
+        }
+        let index = MessagePackKeyIndex(bytes: bytes)
+        try index.fill(bytes: bytes, header: header)
+        if indexes.count < 8 { indexes.append(index) }
+        return index
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -27,7 +47,7 @@ final class MessagePackDecoder: Decoder {
             let header = try bytes.header(at: offset)
             guard header.kind == .map else { throw bytes.mismatch(header, expected: "a map", at: offset) }
             return KeyedDecodingContainer(
-                try MessagePackKeyedDecoding<Key>(decoder: self, header: header, codingPath: codingPath))
+                MessagePackKeyedDecoding<Key>(decoder: self, index: try index(for: header), codingPath: codingPath))
         } catch {
             throw failure(error, codingPath)
         }

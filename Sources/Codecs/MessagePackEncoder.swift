@@ -7,19 +7,28 @@ internal import Foundation
 /// as an empty map, as Foundation's JSONEncoder writes `{}`.
 final class MessagePackEncoder: Encoder {
     let writer: MessagePackWriter
-    let maxDepth: Int
-    var codingPath: [any CodingKey] = []
-    let userInfo: [CodingUserInfoKey: Any]
-    private(set) var depth = 0
+    @exclusivity(unchecked) private(set) var maxDepth: Int
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    @exclusivity(unchecked) private(set) var depth = 0
     /// The writer offset where the value being encoded starts.
-    private var valueStart = 0
-    /// The map slot opened for the value being encoded, reused when `container(keyedBy:)` is called again.
-    private var valueMapSlot = -1
+    @exclusivity(unchecked) private var valueStart = 0
+    /// The map opened for the value being encoded, reused when `container(keyedBy:)` is called again.
+    @exclusivity(unchecked) private var valueMapSlot = -1
 
-    init(writer: MessagePackWriter, maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+    init(writer: MessagePackWriter, maxDepth: Int) {
         self.writer = writer
         self.maxDepth = maxDepth
-        self.userInfo = userInfo
+    }
+
+    /// Makes the encoder (and its writer) ready for a new message.
+    func prepare(maxDepth: Int) {
+        writer.reset()
+        self.maxDepth = maxDepth
+        codingPath = []
+        depth = 0
+        valueStart = 0
+        valueMapSlot = -1
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
