@@ -18,7 +18,9 @@ final class MessagePackCoders {
         var key = pthread_key_t()
         let status = pthread_key_create(&key) { pointer in
             guard let pointer = pointer as UnsafeMutableRawPointer? else { return }
-            Unmanaged<MessagePackCoders>.fromOpaque(pointer).release()
+            let coders = Unmanaged<MessagePackCoders>.fromOpaque(pointer)
+            coders.takeUnretainedValue().decoder?.dropIndexes()
+            coders.release()
         }
         precondition(status == 0, "pthread_key_create failed: \(status)")
         return key
@@ -31,6 +33,8 @@ final class MessagePackCoders {
             return Unmanaged<MessagePackCoders>.fromOpaque(pointer).takeUnretainedValue()
         }
         let coders = MessagePackCoders()
+        coders.decoder = MessagePackDecoder(
+            bytes: MessagePackBytes(UnsafeRawBufferPointer(start: nil, count: 0)), offset: 0, keepsIndexes: true)
         pthread_setspecific(key, Unmanaged.passRetained(coders).toOpaque())
         return coders
     }
@@ -51,7 +55,9 @@ final class MessagePackCoders {
     @inline(__always)
     static func withDecoder<R>(bytes: MessagePackBytes, _ body: (MessagePackDecoder) throws -> R) rethrows -> R {
         let coders = current
-        let decoder = coders.decoder.take() ?? MessagePackDecoder(bytes: bytes, offset: 0)
+        guard let decoder = coders.decoder.take() else {
+            return try body(MessagePackDecoder(bytes: bytes, offset: 0))
+        }
         decoder.prepare(bytes: bytes)
         defer { coders.decoder = decoder }
         return try body(decoder)

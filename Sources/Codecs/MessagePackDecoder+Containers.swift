@@ -1,16 +1,18 @@
 /// The keyed container of ``MessagePackDecoder``: a map whose entries were located once, when it was opened (see
 /// ``MessagePackKeyIndex`` for how keys match). What reads bytes is in the index, which is not generic; this only
 /// passes keys and adds coding paths to errors.
+///
+/// Its only stored property is the index (which holds the decoder and the coding path), so that the copies the
+/// standard library's type-erasing box makes on every call cost one retain.
 struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let decoder: MessagePackDecoder
-    let codingPath: [any CodingKey]
     private let index: MessagePackKeyIndex
 
-    init(decoder: MessagePackDecoder, index: MessagePackKeyIndex, codingPath: [any CodingKey]) {
-        self.decoder = decoder
-        self.codingPath = codingPath
+    init(index: MessagePackKeyIndex) {
         self.index = index
     }
+
+    var decoder: MessagePackDecoder { index.decoder }
+    var codingPath: [any CodingKey] { index.codingPath }
 
     var allKeys: [Key] {
         let bytes = index.bytes
@@ -101,7 +103,13 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decoder.decode(type, at: try value(for: key), parent: codingPath, key: key)
+        let offset = try value(for: key)
+        do throws(CodecError) {
+            if let leaf = try decoder.decodeLeaf(type, at: offset, path: { codingPath + [key] }) { return leaf }
+        } catch {
+            throw error.withCodingPath(codingPath + [key])
+        }
+        return try decoder.decode(type, at: offset, parent: codingPath, key: key, leavesChecked: true)
     }
 
     func nestedContainer<NestedKey: CodingKey>(

@@ -11,13 +11,20 @@ final class MessagePackDecoder: Decoder {
     @exclusivity(unchecked) var offset: Int
     @exclusivity(unchecked) var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
-    /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more.
+    /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more. Each
+    /// holds this decoder: ``dropIndexes()`` breaks the cycle when the decoder is no longer used.
     @exclusivity(unchecked) private var indexes: [MessagePackKeyIndex] = []
+    /// Whether this decoder keeps indexes (the thread's decoder does; decoders made for one use do not).
+    private let keepsIndexes: Bool
 
-    init(bytes: MessagePackBytes, offset: Int) {
+    init(bytes: MessagePackBytes, offset: Int, keepsIndexes: Bool = false) {
         self.bytes = bytes
         self.offset = offset
+        self.keepsIndexes = keepsIndexes
     }
+
+    /// Lets go of the kept indexes.
+    func dropIndexes() { indexes.removeAll() }
 
     /// Makes the decoder ready for a new message in `bytes`.
     func prepare(bytes: MessagePackBytes) {
@@ -33,12 +40,12 @@ final class MessagePackDecoder: Decoder {
     /// An index no container holds, filled for the map `header`.
     private func index(for header: MessagePackHeader) throws(CodecError) -> MessagePackKeyIndex {
         for position in indexes.indices where isKnownUniquelyReferenced(&indexes[position]) {
-            try indexes[position].fill(bytes: bytes, header: header)
+            try indexes[position].fill(decoder: self, header: header, codingPath: codingPath)
             return indexes[position]
         }
-        let index = MessagePackKeyIndex(bytes: bytes)
-        try index.fill(bytes: bytes, header: header)
-        if indexes.count < 8 { indexes.append(index) }
+        let index = MessagePackKeyIndex(decoder: self)
+        try index.fill(decoder: self, header: header, codingPath: codingPath)
+        if keepsIndexes, indexes.count < 8 { indexes.append(index) }
         return index
     }
 
@@ -46,8 +53,7 @@ final class MessagePackDecoder: Decoder {
         do throws(CodecError) {
             let header = try bytes.header(at: offset)
             guard header.kind == .map else { throw bytes.mismatch(header, expected: "a map", at: offset) }
-            return KeyedDecodingContainer(
-                MessagePackKeyedDecoding<Key>(decoder: self, index: try index(for: header), codingPath: codingPath))
+            return KeyedDecodingContainer(MessagePackKeyedDecoding<Key>(index: try index(for: header)))
         } catch {
             throw failure(error, codingPath)
         }
@@ -70,13 +76,14 @@ final class MessagePackDecoder: Decoder {
     /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:at:path:)``), byte
     /// arrays, `Data`, `Date` and ``Value`` directly, anything else
     /// through its `init(from:)` with this decoder moved to `offset`. The coding path is `parent` followed by `key`,
-    /// built only when it is needed (a nested `init(from:)` or an error).
+    /// built only when it is needed (a nested `init(from:)` or an error). `leavesChecked` says that the caller has
+    /// already tried ``decodeLeaf(_:at:path:)``.
     func decode<T: Decodable>(
-        _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?, leavesChecked: Bool = false
     ) throws -> T {
         var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         do throws(CodecError) {
-            if let leaf = try decodeLeaf(type, at: offset, path: { path }) {
+            if !leavesChecked, let leaf = try decodeLeaf(type, at: offset, path: { path }) {
                 return leaf
             }
             if T.self == Value.self { return try decodeValue(at: offset) as! T }

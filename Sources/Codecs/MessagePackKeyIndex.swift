@@ -26,17 +26,27 @@ final class MessagePackKeyIndex {
         var header: MessagePackHeader
     }
 
+    /// The decoder of the message, for nested values, and the coding path of the map.
+    @exclusivity(unchecked) private(set) var decoder: MessagePackDecoder
+    @exclusivity(unchecked) private(set) var codingPath: [any CodingKey] = []
     @exclusivity(unchecked) private(set) var bytes: MessagePackBytes
     @exclusivity(unchecked) private(set) var entries: [Entry] = []
 
-    init(bytes: MessagePackBytes) {
-        self.bytes = bytes
+    init(decoder: MessagePackDecoder) {
+        self.decoder = decoder
+        self.bytes = decoder.bytes
     }
 
-    /// Indexes the map whose header is `header` in `bytes`, replacing what the index held.
+    /// Indexes the map whose header is `header` in the payload of `decoder`, at `codingPath`, replacing what the index
+    /// held.
     ///
     /// - Throws: What reading the (already validated) keys and values can throw.
-    func fill(bytes: MessagePackBytes, header: MessagePackHeader) throws(CodecError) {
+    func fill(
+        decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]
+    ) throws(CodecError) {
+        self.decoder = decoder
+        self.codingPath = codingPath
+        let bytes = decoder.bytes
         self.bytes = bytes
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(Int(header.bits))
@@ -94,8 +104,12 @@ final class MessagePackKeyIndex {
 
     /// The index of the entry of the first key equal to `name` (as UTF-8) or to `intValue`, if any.
     func find(name: String, intValue: Int?) -> Int? {
+        let wantedInt = intValue.map(Int64.init)
+        if let found = name.utf8.withContiguousStorageIfAvailable({ find(UnsafeRawBufferPointer($0), wantedInt) }) {
+            return found
+        }
         var name = name
-        return name.withUTF8 { find(UnsafeRawBufferPointer($0), intValue.map(Int64.init)) }
+        return name.withUTF8 { find(UnsafeRawBufferPointer($0), wantedInt) }
     }
 
     private func find(_ wanted: UnsafeRawBufferPointer, _ intValue: Int64?) -> Int? {
