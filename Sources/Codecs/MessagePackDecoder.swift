@@ -49,14 +49,21 @@ final class MessagePackDecoder: Decoder {
         return index
     }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+    /// The index of the map at the decoder's offset.
+    ///
+    /// - Throws: `typeMismatch` when the value there is not a map, with the decoder's coding path.
+    func mapIndex() throws(CodecError) -> MessagePackKeyIndex {
         do throws(CodecError) {
             let header = try bytes.header(at: offset)
             guard header.kind == .map else { throw bytes.mismatch(header, expected: "a map", at: offset) }
-            return KeyedDecodingContainer(MessagePackKeyedDecoding<Key>(index: try index(for: header)))
+            return try index(for: header)
         } catch {
             throw failure(error, codingPath)
         }
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(MessagePackKeyedDecoding<Key>(index: try mapIndex()))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -97,6 +104,11 @@ final class MessagePackDecoder: Decoder {
             }
         } catch {
             throw failure(error, path)
+        }
+        if let direct = T.self as? any MessagePackCodable.Type {
+            return try scoped(offset: offset, path: path) { decoder in
+                try direct.init(messagePack: MessagePackMapReader(index: decoder.mapIndex())) as! T
+            }
         }
         return try scoped(offset: offset, path: path) { try T(from: $0) }
     }

@@ -81,7 +81,11 @@ final class MessagePackEncoder: Encoder {
                 (valueStart, valueMapSlot, codingPath) = saved
                 depth -= 1
             }
-            try value.encode(to: self)
+            if T.self is any MessagePackCodable.Type {
+                try (value as! any MessagePackCodable).encodeMessagePack(to: MessagePackMapWriter(encoder: self))
+            } else {
+                try value.encode(to: self)
+            }
             if writer.size == valueStart {
                 _ = writer.beginContainer(isMap: true)
             }

@@ -112,6 +112,12 @@ final class MessagePackKeyIndex {
         return name.withUTF8 { find(UnsafeRawBufferPointer($0), wantedInt) }
     }
 
+    /// The index of the entry of the first key equal to `name`, if any.
+    func find(name: StaticString) -> Int? {
+        guard name.hasPointerRepresentation else { return find(name: name.description, intValue: nil) }
+        return find(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), nil)
+    }
+
     private func find(_ wanted: UnsafeRawBufferPointer, _ intValue: Int64?) -> Int? {
         let signature = Self.signature(wanted)
         let base = bytes.base.baseAddress

@@ -83,6 +83,12 @@ final class MessagePackWriter {
         value.withUTF8 { check(gipc_msgpack_pack_string(packer, $0.baseAddress, $0.count)) }
     }
 
+    /// Writes a field name as a string.
+    func writeKey(_ key: StaticString) {
+        guard key.hasPointerRepresentation else { return write(key.description) }
+        check(gipc_msgpack_pack_string(packer, key.utf8Start, key.utf8CodeUnitCount))
+    }
+
     func writeBinary(_ bytes: UnsafeRawBufferPointer) {
         check(msgpack_pack_bin(packer, bytes.count))
         check(msgpack_pack_bin_body(packer, bytes.baseAddress, bytes.count))
