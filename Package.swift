@@ -47,7 +47,8 @@ let package = Package(
             ],
             path: "Sources/CodecMacrosPlugin"
         ),
-        .target(name: "GIPCCodecMacros", dependencies: ["GIPCCodecs", "GIPCCodecMacrosPlugin"], path: "Sources/CodecMacros"),
+        .target(
+            name: "GIPCCodecMacros", dependencies: ["GIPCCodecs", "GIPCCodecMacrosPlugin"], path: "Sources/CodecMacros"),
         .target(
             name: "GIPCKit",
             dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],

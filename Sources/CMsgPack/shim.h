@@ -41,6 +41,21 @@ static inline int gipc_msgpack_pack_string(msgpack_packer *packer, const void *b
     return msgpack_pack_str_body(packer, bytes, length);
 }
 
+/// Packs a str header and its bytes, the fixstr form (under 32 bytes) straight into the buffer when there is room,
+/// as `msgpack_pack_str` would write it; other lengths through `gipc_msgpack_pack_string`. Returns 0 on success, -1
+/// when memory runs out.
+static inline int gipc_msgpack_pack_short_string(msgpack_packer *packer, const void *bytes, size_t length) {
+    msgpack_sbuffer *buffer = (msgpack_sbuffer *)packer->data;
+    if (length >= 32 || buffer->alloc - buffer->size < length + 1) {
+        return gipc_msgpack_pack_string(packer, bytes, length);
+    }
+    char *out = buffer->data + buffer->size;
+    out[0] = (char)(0xa0 | length);
+    memcpy(out + 1, bytes, length);
+    buffer->size += length + 1;
+    return 0;
+}
+
 /// Widens the container header at `offset` from `from` to `to` bytes, moving everything after it; returns 0 on
 /// success, -1 when memory runs out.
 static inline int gipc_msgpack_widen_header(msgpack_sbuffer *buffer, size_t offset, size_t from, size_t to) {

@@ -20,8 +20,12 @@ struct MessagePackCodableMacro: ExtensionMacro {
             throw MacroExpansionErrorMessage("@MessagePackCodable does not support generic structs")
         }
         let names = try storedProperties(of: structDecl)
-        let writes = names.map { "try writer.write(self.\($0.identifier), forKey: \($0.literal))" }
-        let reads = names.map { "self.\($0.identifier) = try reader.read(forKey: \($0.literal))" }
+        let writes = names.map {
+            "try writer.\($0.isOptional ? "writeIfPresent" : "write")(self.\($0.identifier), forKey: \($0.literal))"
+        }
+        let reads = names.map {
+            "self.\($0.identifier) = try reader.\($0.isOptional ? "readIfPresent" : "read")(forKey: \($0.literal))"
+        }
         let conformance = protocols.isEmpty ? "" : ": GIPCCodecs.MessagePackCodable"
         let source: DeclSyntax = """
             extension \(type.trimmed)\(raw: conformance) {
@@ -40,10 +44,12 @@ struct MessagePackCodableMacro: ExtensionMacro {
         return [extensionDecl]
     }
 
-    /// A stored property: how code names it, and its key as a string literal.
+    /// A stored property: how code names it, its key as a string literal, and whether its declared type is spelled
+    /// as an optional (`T?`, `T!`, `Optional<T>`).
     struct Property {
         var identifier: String
         var literal: String
+        var isOptional: Bool
     }
 
     /// The stored instance properties, in declaration order.
@@ -80,7 +86,14 @@ struct MessagePackCodableMacro: ExtensionMacro {
                     "@MessagePackCodable does not support properties with attributes (property wrappers)")
             }
             let isLet = variable.bindingSpecifier.tokenKind == .keyword(.let)
-            for binding in variable.bindings {
+            // In `var a, b: Int?` the type is written once, after the last name.
+            var types: [TypeSyntax?] = []
+            var pending: TypeSyntax?
+            for binding in variable.bindings.reversed() {
+                if let type = binding.typeAnnotation?.type { pending = type }
+                types.insert(binding.initializer == nil || binding.typeAnnotation != nil ? pending : nil, at: 0)
+            }
+            for (binding, type) in zip(variable.bindings, types) {
                 guard let pattern = binding.pattern.as(IdentifierPatternSyntax.self) else {
                     throw MacroExpansionErrorMessage("@MessagePackCodable supports only simply named properties")
                 }
@@ -95,10 +108,27 @@ struct MessagePackCodableMacro: ExtensionMacro {
                 if name.hasPrefix("`"), name.hasSuffix("`"), name.count >= 2 {
                     name = String(name.dropFirst().dropLast())
                 }
-                properties.append(Property(identifier: identifier, literal: stringLiteral(name)))
+                properties.append(
+                    Property(
+                        identifier: identifier, literal: stringLiteral(name), isOptional: type.map(isOptional) ?? false)
+                )
             }
         }
         return properties
+    }
+
+    /// Whether `type` is spelled as an optional. Optionals behind a type alias are found at run time instead.
+    static func isOptional(_ type: TypeSyntax) -> Bool {
+        if type.is(OptionalTypeSyntax.self) || type.is(ImplicitlyUnwrappedOptionalTypeSyntax.self) { return true }
+        if let identifier = type.as(IdentifierTypeSyntax.self) {
+            return identifier.name.text == "Optional" && identifier.genericArgumentClause != nil
+        }
+        if let member = type.as(MemberTypeSyntax.self) {
+            return member.name.text == "Optional" && member.baseType.trimmedDescription == "Swift"
+                && member.genericArgumentClause != nil
+        }
+        if let attributed = type.as(AttributedTypeSyntax.self) { return isOptional(attributed.baseType) }
+        return false
     }
 
     /// Whether an accessor block makes a computed property (a getter) rather than observers of a stored one.

@@ -33,32 +33,62 @@ public protocol MessagePackCodable: Codable {
     init(messagePack reader: MessagePackMapReader) throws
 }
 
-/// An optional whose wrapped type is `Encodable`: written only when present, as synthesized `Codable` does with
-/// `encodeIfPresent`.
-protocol MessagePackOptionalEncodable {
-    /// Writes the wrapped value, if any, as the value of a new entry `key` of `writer`.
-    func encodeIfPresent(to writer: MessagePackMapWriter, forKey key: StaticString) throws
-}
+/// Which of the last few types seen are ``MessagePackCodable``: a conformance check through the runtime costs several
+/// hundred instructions, a look-up here a few. Each coder keeps one (coders are used by one thread at a time).
+struct MessagePackGeneratedTypes {
+    private typealias Slot = (type: ObjectIdentifier, generated: (any MessagePackCodable.Type)?)
+    private var slots: (Slot?, Slot?, Slot?, Slot?) = (nil, nil, nil, nil)
+    private var next = 0
 
-extension Optional: MessagePackOptionalEncodable where Wrapped: Encodable {
-    func encodeIfPresent(to writer: MessagePackMapWriter, forKey key: StaticString) throws {
-        if let value = self { try writer.writePresent(value, forKey: key) }
+    /// `T` as a ``MessagePackCodable`` type, or `nil`.
+    @inline(__always)
+    mutating func generated<T>(_ type: T.Type) -> (any MessagePackCodable.Type)? {
+        let id = ObjectIdentifier(type)
+        if let slot = slots.0, slot.type == id { return slot.generated }
+        if let slot = slots.1, slot.type == id { return slot.generated }
+        if let slot = slots.2, slot.type == id { return slot.generated }
+        if let slot = slots.3, slot.type == id { return slot.generated }
+        let slot: Slot = (id, type as? any MessagePackCodable.Type)
+        switch next {
+        case 0: slots.0 = slot
+        case 1: slots.1 = slot
+        case 2: slots.2 = slot
+        default: slots.3 = slot
+        }
+        next = (next + 1) & 3
+        return slot.generated
     }
 }
 
-/// An optional whose wrapped type is `Decodable`: `nil` when its key is absent or its value is nil, as synthesized
-/// `Codable` does with `decodeIfPresent`.
-protocol MessagePackOptionalDecodable {
-    /// Reads entry `found` of `reader`'s map (or nothing, when `found` is `nil`).
-    static func decodeIfPresent(from reader: MessagePackMapReader, entry found: Int?, forKey key: StaticString) throws
-        -> Self
+/// An optional, whatever it wraps: lets the generic field paths of ``MessagePackMapWriter`` and
+/// ``MessagePackMapReader`` treat an optional behind a type alias (which `@MessagePackCodable` cannot see) as
+/// synthesized `Codable` does.
+protocol MessagePackOptional {
+    /// Whether the value is `nil`.
+    var isNone: Bool { get }
+    /// `nil`.
+    static var absent: Self { get }
 }
 
-extension Optional: MessagePackOptionalDecodable where Wrapped: Decodable {
-    static func decodeIfPresent(
-        from reader: MessagePackMapReader, entry found: Int?, forKey key: StaticString
-    ) throws -> Self {
-        guard let found, reader.index.entries[found].header.kind != .null else { return nil }
-        return try reader.readPresent(Wrapped.self, entry: found, forKey: key)
+extension Optional: MessagePackOptional {
+    var isNone: Bool { self == nil }
+    static var absent: Self { nil }
+}
+
+/// Which of the last few types seen are optionals (see ``MessagePackGeneratedTypes``).
+struct MessagePackOptionalTypes {
+    private var slots: ((ObjectIdentifier, Bool)?, (ObjectIdentifier, Bool)?) = (nil, nil)
+    private var next = 0
+
+    /// Whether `T` is an `Optional`.
+    @inline(__always)
+    mutating func isOptional<T>(_ type: T.Type) -> Bool {
+        let id = ObjectIdentifier(type)
+        if let slot = slots.0, slot.0 == id { return slot.1 }
+        if let slot = slots.1, slot.0 == id { return slot.1 }
+        let slot = (id, type is any MessagePackOptional.Type)
+        if next == 0 { slots.0 = slot } else { slots.1 = slot }
+        next ^= 1
+        return slot.1
     }
 }

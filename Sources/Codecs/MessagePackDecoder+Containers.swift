@@ -105,7 +105,9 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let offset = try value(for: key)
         do throws(CodecError) {
-            if let leaf = try decoder.decodeLeaf(type, at: offset, path: { codingPath + [key] }) { return leaf }
+            if let leaf = MessagePackLeaf.of(type) {
+                return try decoder.decodeLeaf(leaf, as: type, at: offset, path: { codingPath + [key] })
+            }
         } catch {
             throw error.withCodingPath(codingPath + [key])
         }

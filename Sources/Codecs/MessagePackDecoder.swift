@@ -14,6 +14,10 @@ final class MessagePackDecoder: Decoder {
     /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more. Each
     /// holds this decoder: ``dropIndexes()`` breaks the cycle when the decoder is no longer used.
     @exclusivity(unchecked) private var indexes: [MessagePackKeyIndex] = []
+    /// The types recently found to be (or not to be) optionals.
+    @exclusivity(unchecked) var optionalTypes = MessagePackOptionalTypes()
+    /// The types recently found to be (or not to be) ``MessagePackCodable``.
+    @exclusivity(unchecked) private var generatedTypes = MessagePackGeneratedTypes()
     /// Whether this decoder keeps indexes (the thread's decoder does; decoders made for one use do not).
     private let keepsIndexes: Bool
 
@@ -80,18 +84,18 @@ final class MessagePackDecoder: Decoder {
         MessagePackSingleValueDecoding(decoder: self, offset: offset, codingPath: codingPath)
     }
 
-    /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:at:path:)``), byte
+    /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:as:at:path:)``), byte
     /// arrays, `Data`, `Date` and ``Value`` directly, anything else
     /// through its `init(from:)` with this decoder moved to `offset`. The coding path is `parent` followed by `key`,
     /// built only when it is needed (a nested `init(from:)` or an error). `leavesChecked` says that the caller has
-    /// already tried ``decodeLeaf(_:at:path:)``.
+    /// already tried ``decodeLeaf(_:as:at:path:)``.
     func decode<T: Decodable>(
         _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?, leavesChecked: Bool = false
     ) throws -> T {
         var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         do throws(CodecError) {
-            if !leavesChecked, let leaf = try decodeLeaf(type, at: offset, path: { path }) {
-                return leaf
+            if !leavesChecked, let leaf = MessagePackLeaf.of(type) {
+                return try decodeLeaf(leaf, as: type, at: offset, path: { path })
             }
             if T.self == Value.self { return try decodeValue(at: offset) as! T }
             if T.self == Date.self { return try bytes.date(bytes.header(at: offset), at: offset) as! T }
@@ -105,12 +109,19 @@ final class MessagePackDecoder: Decoder {
         } catch {
             throw failure(error, path)
         }
-        if let direct = T.self as? any MessagePackCodable.Type {
+        if let direct = generatedTypes.generated(T.self) {
             return try scoped(offset: offset, path: path) { decoder in
-                try direct.init(messagePack: MessagePackMapReader(index: decoder.mapIndex())) as! T
+                try decoder.decodeGenerated(direct, as: T.self)
             }
         }
         return try scoped(offset: offset, path: path) { try T(from: $0) }
+    }
+
+    /// Decodes the value at the decoder's offset with the generated coder of `type`, which is `T`.
+    private func decodeGenerated<G: MessagePackCodable, T>(_ type: G.Type, as: T.Type) throws -> T {
+        assert(G.self == T.self, "the generated coder of another type")
+        let value = try G(messagePack: MessagePackMapReader(index: mapIndex()))
+        return withUnsafePointer(to: value) { UnsafeRawPointer($0).assumingMemoryBound(to: T.self).pointee }
     }
 
     /// Decodes the value at `offset` as a ``Value``, recursively (the payload's depth was already checked).

@@ -13,6 +13,10 @@ final class MessagePackEncoder: Encoder {
     @exclusivity(unchecked) private(set) var depth = 0
     /// The writer offset where the value being encoded starts.
     @exclusivity(unchecked) private var valueStart = 0
+    /// The types recently found to be (or not to be) optionals.
+    @exclusivity(unchecked) var optionalTypes = MessagePackOptionalTypes()
+    /// The types recently found to be (or not to be) ``MessagePackCodable``.
+    @exclusivity(unchecked) private var generatedTypes = MessagePackGeneratedTypes()
     /// The map opened for the value being encoded, reused when `container(keyedBy:)` is called again.
     @exclusivity(unchecked) private var valueMapSlot = -1
 
@@ -81,8 +85,8 @@ final class MessagePackEncoder: Encoder {
                 (valueStart, valueMapSlot, codingPath) = saved
                 depth -= 1
             }
-            if T.self is any MessagePackCodable.Type {
-                try (value as! any MessagePackCodable).encodeMessagePack(to: MessagePackMapWriter(encoder: self))
+            if let direct = generatedTypes.generated(T.self) {
+                try withUnsafePointer(to: value) { try encodeGenerated(direct, UnsafeRawPointer($0)) }
             } else {
                 try value.encode(to: self)
             }
@@ -90,6 +94,12 @@ final class MessagePackEncoder: Encoder {
                 _ = writer.beginContainer(isMap: true)
             }
         }
+    }
+
+    /// Encodes the value of type `type` at `pointer` with its generated coder (`type` is the value's own type, as a
+    /// ``MessagePackCodable`` type: no cast of the value is needed).
+    private func encodeGenerated<G: MessagePackCodable>(_ type: G.Type, _ pointer: UnsafeRawPointer) throws {
+        try pointer.assumingMemoryBound(to: G.self).pointee.encodeMessagePack(to: MessagePackMapWriter(encoder: self))
     }
 
     /// Writes a ``Value`` directly.

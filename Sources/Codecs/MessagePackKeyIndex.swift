@@ -9,7 +9,9 @@ internal import Foundation
 ///
 /// Keys match by string (UTF-8 bytes) or, for keys with an integer value such as `Dictionary<Int, _>`'s, by
 /// integer. When a map holds a key twice, the first occurrence wins. Each key's length and first bytes are kept in
-/// one word, so that a lookup passes over the other keys with one comparison each.
+/// one word, so that a lookup passes over the other keys with one comparison each; a lookup first tries the entry after
+/// the previous match, which is the answer when fields are read in the order they were written and the map's keys are
+/// known to be distinct.
 ///
 /// Indexes are reused: ``MessagePackDecoder`` keeps the ones no container holds any more and refills them.
 final class MessagePackKeyIndex {
@@ -31,6 +33,11 @@ final class MessagePackKeyIndex {
     @exclusivity(unchecked) private(set) var codingPath: [any CodingKey] = []
     @exclusivity(unchecked) private(set) var bytes: MessagePackBytes
     @exclusivity(unchecked) private(set) var entries: [Entry] = []
+    /// Where the next lookup starts looking: after the last match (fields are usually read in the order they were
+    /// written).
+    @exclusivity(unchecked) private var cursor = 0
+    /// See ``keysAreDistinct()``.
+    @exclusivity(unchecked) private var distinct = false
 
     init(decoder: MessagePackDecoder) {
         self.decoder = decoder
@@ -48,6 +55,7 @@ final class MessagePackKeyIndex {
         self.codingPath = codingPath
         let bytes = decoder.bytes
         self.bytes = bytes
+        cursor = 0
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(Int(header.bits))
         var position = header.payload
@@ -75,6 +83,7 @@ final class MessagePackKeyIndex {
             position = value.kind == .array || value.kind == .map ? try bytes.skip(at: position) : value.next
             entries.append(entry)
         }
+        distinct = keysAreDistinct()
     }
 
     /// The bool of entry `found`'s value.
@@ -120,20 +129,44 @@ final class MessagePackKeyIndex {
 
     private func find(_ wanted: UnsafeRawBufferPointer, _ intValue: Int64?) -> Int? {
         let signature = Self.signature(wanted)
-        let base = bytes.base.baseAddress
-        for index in entries.indices {
-            let entry = entries[index]
-            if entry.keyStart >= 0 {
-                if entry.signature == signature, entry.keyEnd - entry.keyStart == wanted.count,
-                    wanted.count <= 7 || memcmp(base! + entry.keyStart, wanted.baseAddress!, wanted.count) == 0
-                {
-                    return index
-                }
-            } else if entry.keyStart == -1, entry.intKey == intValue {
-                return index
-            }
+        if distinct, cursor < entries.count, matches(cursor, wanted, signature, intValue) {
+            cursor += 1
+            return cursor - 1
+        }
+        for index in entries.indices where matches(index, wanted, signature, intValue) {
+            cursor = index + 1
+            return index
         }
         return nil
+    }
+
+    @inline(__always)
+    private func matches(_ index: Int, _ wanted: UnsafeRawBufferPointer, _ signature: UInt64, _ intValue: Int64?)
+        -> Bool
+    {
+        let entry = entries[index]
+        if entry.keyStart >= 0 {
+            return entry.signature == signature && entry.keyEnd - entry.keyStart == wanted.count
+                && (wanted.count <= 7
+                    || memcmp(bytes.base.baseAddress! + entry.keyStart, wanted.baseAddress!, wanted.count) == 0)
+        }
+        return entry.keyStart == -1 && entry.intKey == intValue
+    }
+
+    /// Whether no two keys of the map can be equal (different signatures or integers), so that a match at the cursor
+    /// is the first occurrence. Maps of more than 16 entries are not checked, and searched from the start.
+    private func keysAreDistinct() -> Bool {
+        let count = entries.count
+        guard count <= 16 else { return false }
+        for later in 0..<count where entries[later].keyStart != -2 {
+            let key = entries[later]
+            for earlier in 0..<later {
+                let other = entries[earlier]
+                if key.keyStart >= 0, other.keyStart >= 0, key.signature == other.signature { return false }
+                if key.keyStart == -1, other.keyStart == -1, key.intKey == other.intKey { return false }
+            }
+        }
+        return true
     }
 
     /// A key's length (its low eight bits) and up to its first seven bytes in one word: keys of the same length and

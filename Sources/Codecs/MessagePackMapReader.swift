@@ -101,18 +101,32 @@ public struct MessagePackMapReader {
         try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt64.self) }
     }
 
-    /// Reads the field `key` as any other `Decodable` type, as its synthesized `Codable` conformance would; an
-    /// optional is `nil` when the key is absent or its value is nil (as `decodeIfPresent` does).
+    /// Reads the field `key` as any other `Decodable` type, as its synthesized `Codable` conformance would.
     ///
     /// - Parameter key: The field's name.
     /// - Returns: The field's value.
     /// - Throws: ``CodecError`` with ``CodecError/Code/keyNotFound`` for a missing field, and the errors of the
     ///   field's type.
     public func read<T: Decodable>(forKey key: StaticString) throws -> T {
-        if let optional = T.self as? any MessagePackOptionalDecodable.Type {
-            return try optional.decodeIfPresent(from: self, entry: index.find(name: key), forKey: key) as! T
+        // An optional behind a type alias: absent or nil is `nil`, as `decodeIfPresent` does.
+        if index.decoder.optionalTypes.isOptional(T.self) {
+            guard let found = index.find(name: key), index.entries[found].header.kind != .null else {
+                return (T.self as! any MessagePackOptional.Type).absent as! T
+            }
+            return try readPresent(T.self, entry: found, forKey: key)
         }
         return try readPresent(T.self, entry: try entry(key), forKey: key)
+    }
+
+    /// Reads the optional field `key`: `nil` when the key is absent or its value is nil, as synthesized `Codable` does
+    /// with `decodeIfPresent`.
+    ///
+    /// - Parameter key: The field's name.
+    /// - Returns: The field's value.
+    /// - Throws: ``CodecError`` with the errors of the wrapped type.
+    public func readIfPresent<T: Decodable>(forKey key: StaticString) throws -> T? {
+        guard let found = index.find(name: key), index.entries[found].header.kind != .null else { return nil }
+        return try readPresent(T.self, entry: found, forKey: key)
     }
 
     /// Reads entry `found` as `T`.
@@ -120,8 +134,9 @@ public struct MessagePackMapReader {
         let offset = index.entries[found].value
         let decoder = index.decoder
         do throws(CodecError) {
-            if let leaf = try decoder.decodeLeaf(type, at: offset, path: { codingPath + [MessagePackFieldKey(key)] }) {
-                return leaf
+            if let leaf = MessagePackLeaf.of(type) {
+                return try decoder.decodeLeaf(
+                    leaf, as: type, at: offset, path: { codingPath + [MessagePackFieldKey(key)] })
             }
         } catch {
             throw error.withCodingPath(codingPath + [MessagePackFieldKey(key)])

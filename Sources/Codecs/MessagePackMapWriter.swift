@@ -97,8 +97,7 @@ public struct MessagePackMapWriter {
         encoder.writer.write(value)
     }
 
-    /// Writes the entry `key` with any other `Encodable` value, as its synthesized `Codable` conformance would;
-    /// an optional is left out when it is `nil` (as `encodeIfPresent` does).
+    /// Writes the entry `key` with any other `Encodable` value, as its synthesized `Codable` conformance would.
     ///
     /// - Parameters:
     ///   - value: The field's value.
@@ -106,11 +105,21 @@ public struct MessagePackMapWriter {
     /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a value nested deeper than
     ///   ``DecodeLimits/maxDepth``, a date outside the timestamp range, or containers written out of order.
     public func write<T: Encodable>(_ value: T, forKey key: StaticString) throws {
-        if let optional = value as? any MessagePackOptionalEncodable {
-            try optional.encodeIfPresent(to: self, forKey: key)
-        } else {
-            try writePresent(value, forKey: key)
-        }
+        // An optional behind a type alias: `nil` is left out, as `encodeIfPresent` does; a present value is written as
+        // the optional, which writes what it wraps.
+        if encoder.optionalTypes.isOptional(T.self), (value as! any MessagePackOptional).isNone { return }
+        try writePresent(value, forKey: key)
+    }
+
+    /// Writes the entry `key` with the wrapped value of an optional, or no entry when it is `nil`, as synthesized
+    /// `Codable` does with `encodeIfPresent`.
+    ///
+    /// - Parameters:
+    ///   - value: The field's value.
+    ///   - key: The field's name.
+    /// - Throws: The errors of the other `write` methods.
+    public func writeIfPresent<T: Encodable>(_ value: T?, forKey key: StaticString) throws {
+        if let value { try writePresent(value, forKey: key) }
     }
 
     /// Writes the entry `key` with `value` (no longer optional).

@@ -80,13 +80,13 @@ final class MessagePackWriter {
 
     func write(_ value: String) {
         var value = value
-        value.withUTF8 { check(gipc_msgpack_pack_string(packer, $0.baseAddress, $0.count)) }
+        value.withUTF8 { check(gipc_msgpack_pack_short_string(packer, $0.baseAddress, $0.count)) }
     }
 
     /// Writes a field name as a string.
     func writeKey(_ key: StaticString) {
         guard key.hasPointerRepresentation else { return write(key.description) }
-        check(gipc_msgpack_pack_string(packer, key.utf8Start, key.utf8CodeUnitCount))
+        check(gipc_msgpack_pack_short_string(packer, key.utf8Start, key.utf8CodeUnitCount))
     }
 
     func writeBinary(_ bytes: UnsafeRawBufferPointer) {

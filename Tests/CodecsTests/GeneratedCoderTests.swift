@@ -189,7 +189,7 @@ struct GeneratedCoderTests {
             wide: Int64(randomInt(&random)), unsigned: random.next() >> (random.next() % 64),
             half: UInt16(truncatingIfNeeded: random.next()), ratio: Float(Int16(truncatingIfNeeded: random.next())) / 8,
             amount: Double(randomInt(&random)) / 1024, text: randomString(&random), default: randomString(&random),
-            maybe: maybe, maybeMaybe: maybeMaybe,
+            maybe: maybe, maybeMaybe: maybeMaybe, aliased: random.next() % 2 == 0 ? nil : randomString(&random),
             bytes: (0..<Int(random.next() % 20)).map { _ in UInt8(truncatingIfNeeded: random.next()) },
             data: Data((0..<Int(random.next() % 20)).map { _ in UInt8(truncatingIfNeeded: random.next()) }),
             map: Dictionary(

@@ -31,6 +31,9 @@ struct GeneratedOrder: Codable, Equatable, Sendable {
     var created: Date
 }
 
+/// An optional the macro cannot see as one: found at run time.
+typealias MaybeText = String?
+
 /// Every kind of field the macro's reader and writer have a path for, and a few they reach through Codable.
 @MessagePackCodable
 struct GeneratedKinds: Codable, Equatable, Sendable {
@@ -46,6 +49,7 @@ struct GeneratedKinds: Codable, Equatable, Sendable {
     var `default`: String
     var maybe: Int?
     var maybeMaybe: Int??
+    var aliased: MaybeText
     var bytes: [UInt8]
     var data: Data
     var map: [String: Int]
@@ -70,6 +74,7 @@ struct CodableKinds: Codable, Equatable, Sendable {
     var `default`: String
     var maybe: Int?
     var maybeMaybe: Int??
+    var aliased: MaybeText
     var bytes: [UInt8]
     var data: Data
     var map: [String: Int]
@@ -116,7 +121,8 @@ extension GeneratedKinds {
         self.init(
             flag: kinds.flag, small: kinds.small, count: kinds.count, wide: kinds.wide, unsigned: kinds.unsigned,
             half: kinds.half, ratio: kinds.ratio, amount: kinds.amount, text: kinds.text, default: kinds.default,
-            maybe: kinds.maybe, maybeMaybe: kinds.maybeMaybe, bytes: kinds.bytes, data: kinds.data, map: kinds.map,
+            maybe: kinds.maybe, maybeMaybe: kinds.maybeMaybe, aliased: kinds.aliased, bytes: kinds.bytes,
+            data: kinds.data, map: kinds.map,
             numbered: kinds.numbered, nested: kinds.nested, plain: kinds.plain, value: kinds.value,
             fixed: kinds.fixed)
     }
