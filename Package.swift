@@ -1,4 +1,5 @@
 // swift-tools-version: 6.2
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -8,12 +9,17 @@ let package = Package(
         .library(name: "GIPCKit", targets: ["GIPCKit"]),
         .library(name: "GIPCTransport", targets: ["GIPCTransport"]),
         .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
+        // `@MessagePackCodable`: generated MessagePack coders. Its own product, so that only its users build
+        // swift-syntax.
+        .library(name: "GIPCCodecMacros", targets: ["GIPCCodecMacros"]),
         .executable(name: "gipc", targets: ["gipc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Only the `swift package generate-documentation` command (make docs); nothing here links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Only the @MessagePackCodable macro (GIPCCodecMacros) builds it.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).
@@ -30,20 +36,37 @@ let package = Package(
         .target(name: "GIPCRuntime", dependencies: ["CGIPCSystem"], path: "Sources/Runtime", exclude: ["README.md"]),
         .target(name: "GIPCTransport", dependencies: ["GIPCRuntime", "CGIPCSystem"], path: "Sources/Transport"),
         .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
+        // The compiler plugin behind @MessagePackCodable, and the module that declares the macro.
+        .macro(
+            name: "GIPCCodecMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ],
+            path: "Sources/CodecMacrosPlugin"
+        ),
+        .target(
+            name: "GIPCCodecMacros", dependencies: ["GIPCCodecs", "GIPCCodecMacrosPlugin"], path: "Sources/CodecMacros"),
         .target(
             name: "GIPCKit",
             dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
-        // executable).
-        .target(name: "GIPCBenchRecord", path: "Sources/BenchRecord"),
+        // executable); also as a @MessagePackCodable twin, for the generated coders.
+        .target(name: "GIPCBenchRecord", dependencies: ["GIPCCodecMacros", "GIPCCodecs"], path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
             dependencies: [
                 "GIPCKit", "GIPCBenchRecord", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/gipc"
+        ),
+        // `make profile-codec`: the benchmark record through each codec N times, run under callgrind (mk/profile.mk).
+        .executableTarget(
+            name: "gipc-codec-profile", dependencies: ["GIPCCodecs", "GIPCBenchRecord"], path: "Benchmarks/CodecProfile"
         ),
         .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(

@@ -11,7 +11,8 @@ import GIPCKit
 /// The entries that `gipc bench` runs in its children.
 enum BenchEntries {
     static let all: [any ChildEntry.Type] = [
-        BenchRawSink.self, BenchRecordSink.self, BenchEcho.self, BenchNothing.self, BenchPoolEcho.self,
+        BenchRawSink.self, BenchRecordSink.self, BenchGeneratedRecordSink.self, BenchEcho.self, BenchNothing.self,
+        BenchPoolEcho.self,
     ]
 
     /// The peak resident set size of this process in bytes.
@@ -60,6 +61,23 @@ struct BenchRawSink: ChildEntry {
 struct BenchRecordSink: ChildEntry {
     struct Arguments: Codable, Sendable {
         var input: PipeReader<BenchRecord>
+        var report: PipeWriter<BenchReport>
+        var count: Int
+    }
+
+    static func main(_ arguments: Arguments) async throws {
+        try await arguments.report.put(BenchReport())
+        var quantity = 0
+        for _ in 0..<arguments.count { quantity &+= try await arguments.input.get().quantity }
+        try await arguments.report.put(
+            BenchReport(messages: arguments.count, bytes: quantity, peakRSSBytes: BenchEntries.peakRSSBytes()))
+    }
+}
+
+/// ``BenchRecordSink`` for the record with generated MessagePack coders.
+struct BenchGeneratedRecordSink: ChildEntry {
+    struct Arguments: Codable, Sendable {
+        var input: PipeReader<GeneratedBenchRecord>
         var report: PipeWriter<BenchReport>
         var count: Int
     }

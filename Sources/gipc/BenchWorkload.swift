@@ -7,6 +7,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case small
     case smallConcurrent = "small-concurrent"
     case typedMsgpack = "typed-msgpack"
+    case typedMsgpackGenerated = "typed-msgpack-generated"
     case typedJSON = "typed-json"
     case typedPlist = "typed-plist"
     case large1M = "large-1m"
@@ -34,6 +35,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.raw(size: 16 << 20, count: count ?? 64, tasks: 1, into: &result)
         case .typedMsgpack:
             try await Self.typed(codec: .msgpack, count: count ?? 200_000, into: &result)
+        case .typedMsgpackGenerated:
+            try await Self.typedGenerated(count: count ?? 500_000, into: &result)
         case .typedJSON:
             try await Self.typed(codec: .json, count: count ?? 200_000, into: &result)
         case .typedPlist:
@@ -103,6 +106,27 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         let child = try await GIPC.start(BenchRecordSink.self, .init(input: input, report: reportSink, count: count))
         _ = try await reports.get(timeout: .seconds(60))
         let record = BenchRecord.sample
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count { try await sink.put(record) }
+        let report = try await reports.get(timeout: .seconds(600))
+        let seconds = Self.seconds(clock.now - start)
+        try sink.close()
+        try await Self.expectSuccess(child)
+        guard report.messages == count else { throw BenchError.unexpected("the child received \(report.messages)") }
+        result.parameters = ["bytes": try codec.encode(record).count, "messages": count]
+        result.add("throughput", Double(count) / seconds, "msg/s")
+    }
+
+    /// `count` records with generated MessagePack coders (`@MessagePackCodable`) through msgpack.
+    private static func typedGenerated(count: Int, into result: inout BenchResult) async throws {
+        let codec = MessagePackCodec()
+        let (input, sink) = try GIPC.pipe(of: GeneratedBenchRecord.self, codec: codec)
+        let (reports, reportSink) = try GIPC.pipe(of: BenchReport.self, codec: .json)
+        let child = try await GIPC.start(
+            BenchGeneratedRecordSink.self, .init(input: input, report: reportSink, count: count))
+        _ = try await reports.get(timeout: .seconds(60))
+        let record = GeneratedBenchRecord.sample
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<count { try await sink.put(record) }
