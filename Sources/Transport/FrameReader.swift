@@ -14,13 +14,15 @@ import Synchronization
 /// A receive that times out or is cancelled in the middle of a frame keeps the bytes read so far; the next receive
 /// completes that frame, so timeouts never desynchronise the stream.
 public final class FrameReader: Sendable {
-    private let end: PipeEnd
-    private let decoder: Mutex<FrameDecoder>
+    let end: PipeEnd
+    let decoder: Mutex<FrameDecoder>
 
     /// The largest payload this reader accepts.
     public let maxFrameBytes: Int
     /// How long a receive that finds the pipe empty keeps reading before it suspends, in nanoseconds.
     private let spinNanoseconds: Int64
+    /// On a Unix-domain socket: the descriptors that arrive with the bytes (SCM_RIGHTS), for passed handles.
+    let inbox: DescriptorInbox?
 
     /// Takes ownership of an open descriptor for reading (for example one inherited from a parent process).
     /// The descriptor is switched to non-blocking and close-on-exec mode.
@@ -30,14 +32,25 @@ public final class FrameReader: Sendable {
     ///   - spinBeforeWaiting: how long a receive that finds the pipe empty keeps trying before it suspends
     ///     (see ``PipeOptions/spinBeforeWaiting``).
     /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` if the descriptor cannot be set up.
-    public init(
+    public convenience init(
         adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes,
         spinBeforeWaiting: Duration = PipeOptions.defaultSpin
     ) throws {
+        try self.init(
+            adopting: fd, maxFrameBytes: maxFrameBytes, spinBeforeWaiting: spinBeforeWaiting,
+            receivingDescriptors: false)
+    }
+
+    /// Takes ownership of `fd`; with `receivingDescriptors` (a Unix-domain socket) reads with `recvmsg` and keeps the
+    /// descriptors that arrive for ``receiveHandleMessage(timeout:)``.
+    init(
+        adopting fd: Int32, maxFrameBytes: Int, spinBeforeWaiting: Duration, receivingDescriptors: Bool
+    ) throws(TransportError) {
         self.end = try PipeEnd(adopting: fd, events: .read)
         self.maxFrameBytes = maxFrameBytes
         self.spinNanoseconds = Deadline.nanoseconds(of: spinBeforeWaiting)
         self.decoder = Mutex(FrameDecoder(maxFrameBytes: maxFrameBytes))
+        self.inbox = receivingDescriptors ? DescriptorInbox() : nil
     }
 
     /// The descriptor number this reader owns (or owned, once closed).
@@ -58,6 +71,24 @@ public final class FrameReader: Sendable {
     ///   `CancellationError` if the task is cancelled while waiting.
     public func receive(timeout: Duration? = nil) async throws -> [UInt8] {
         let deadline = Deadline.after(timeout)
+        try await lock(deadline: deadline)
+        defer { end.lock.unlock() }
+        return try await receiveLocked(deadline: deadline)
+    }
+
+    /// Receives the next frame, refusing one longer than `limit` (``TransportError/Code/frameTooLarge``, which
+    /// poisons the reader) although the reader's own limit is higher: a socket handshake's messages.
+    package func receive(timeout: Duration?, limit: Int) async throws -> [UInt8] {
+        let deadline = Deadline.after(timeout)
+        try await lock(deadline: deadline)
+        defer { end.lock.unlock() }
+        decoder.withLock { $0.temporaryLimit = limit }
+        defer { decoder.withLock { $0.temporaryLimit = nil } }
+        return try await receiveLocked(deadline: deadline)
+    }
+
+    /// Takes the operation lock, in call order.
+    func lock(deadline: Deadline?) async throws {
         let fd = end.fd
         // Uncontended: take the lock without building the timeout closure (no allocation per frame).
         if !end.lock.tryLock() {
@@ -65,7 +96,11 @@ public final class FrameReader: Sendable {
                 TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
             }
         }
-        defer { end.lock.unlock() }
+    }
+
+    /// Receives one frame; the caller holds the operation lock.
+    private func receiveLocked(deadline: Deadline?) async throws -> [UInt8] {
+        let fd = end.fd
         while true {
             try end.checkOpen()
             if let frame = try receiveAvailable() { return frame }
@@ -105,12 +140,17 @@ public final class FrameReader: Sendable {
     /// - Returns: a frame, or `nil` when the pipe is drained (`EAGAIN`) without completing one.
     private func receiveAvailable() throws(TransportError) -> [UInt8]? {
         let fd = end.fd
+        let inbox = self.inbox
         return try decoder.withLock { decoder throws(TransportError) -> [UInt8]? in
             while true {
-                if let frame = try decoder.nextFrame() { return frame }
+                if let frame = try decoder.nextFrame() {
+                    inbox?.discard(before: decoder.offset)
+                    return frame
+                }
                 var outcome = IOResult.wouldBlock
+                let offset = decoder.receivedOffset
                 _ = decoder.withWritableSpace { space in
-                    outcome = Syscalls.read(fd, into: space)
+                    outcome = inbox?.receive(fd, into: space, at: offset) ?? Syscalls.read(fd, into: space)
                     if case .transferred(let count) = outcome { return count }
                     return -1
                 }
@@ -131,6 +171,7 @@ public final class FrameReader: Sendable {
     ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
     public func close() throws {
         try end.close()
+        inbox?.closeAll()
     }
 
     /// Starts handing the descriptor to a child process (which inherits it): no task can use this end until

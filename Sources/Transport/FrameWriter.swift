@@ -147,13 +147,13 @@ public final class FrameWriter: Sendable {
     }
 
     /// Makes the next queued sender active, or the writer idle.
-    private func handOff() {
+    func handOff() {
         guard let next = queue.withLock({ $0.handOff() }) else { return }
         next.waiter.resume(with: .success(.lead(alreadyWritten: next.written)))
     }
 
     /// Becomes active for `close` or a transfer, which must not overlap a send.
-    private func claimIdleWriter() throws(TransportError) {
+    func claimIdleWriter() throws(TransportError) {
         guard queue.withLock({ $0.activateIfIdle() }) else {
             try end.checkOpen()
             throw TransportError.locked(fd: end.fd)
