@@ -25,7 +25,8 @@ import plistlib
 import socket
 import sys
 from multiprocessing import reduction
-from multiprocessing.connection import AuthenticationError, Client, Listener
+from multiprocessing import connection as mpc
+from multiprocessing.connection import AuthenticationError, Connection, Listener
 
 try:
     import msgpack
@@ -71,9 +72,25 @@ def parse_address(text):
 
 def format_address(address, family):
     if family == "AF_UNIX":
+        if isinstance(address, bytes):  # an abstract name comes back as bytes
+            address = address.decode()
         return "unix:@" + address[1:] if address.startswith("\0") else "unix:" + address
     host, port = address[0], address[1]
     return f"tcp:[{host}]:{port}" if family == "AF_INET6" else f"tcp:{host}:{port}"
+
+
+def Client(address, family, authkey):
+    """multiprocessing.connection.Client; for IPv6, which its SocketClient cannot reach (it takes every tuple for
+    AF_INET), the same steps by hand: connect, then answer_challenge and deliver_challenge."""
+    if family != "AF_INET6":
+        return mpc.Client(address, family=family, authkey=authkey)
+    s = socket.socket(socket.AF_INET6)
+    s.connect(address)
+    c = Connection(s.detach())
+    if authkey is not None:
+        mpc.answer_challenge(c, authkey)
+        mpc.deliver_challenge(c, authkey)
+    return c
 
 
 def key(text):
