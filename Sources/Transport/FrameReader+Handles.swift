@@ -32,7 +32,8 @@ extension FrameReader {
                 if let (byte, offset) = decoder.takeByte() { return (byte, offset) }
                 if decoder.hasPartialFrame {
                     throw TransportError(
-                        .handlePassingFailed, "a frame is partly received; a handle message can only follow whole frames",
+                        .handlePassingFailed,
+                        "a frame is partly received; a handle message can only follow whole frames",
                         fileDescriptor: fd)
                 }
                 let offset = decoder.receivedOffset

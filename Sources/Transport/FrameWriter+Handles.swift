@@ -41,7 +41,9 @@ extension FrameWriter {
                     .handlePassingFailed, "a descriptor to pass is not open", fileDescriptor: fd, syscall: "sendmsg",
                     errno: code)
             }
-            guard code == EAGAIN || code == EWOULDBLOCK else { throw TransportError.system("sendmsg", errno: code, fd: fd) }
+            guard code == EAGAIN || code == EWOULDBLOCK else {
+                throw TransportError.system("sendmsg", errno: code, fd: fd)
+            }
             try await TransportError.mappingRuntime { try await end.source.wait(for: .write, deadline: deadline) }
         }
     }

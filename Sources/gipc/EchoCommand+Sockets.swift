@@ -58,7 +58,8 @@ extension EchoCommand {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else {
-                throw CommandFailure("readFailed", "cannot read the key file \(authkeyFile)", exitCode: CommandFailure.ioError)
+                throw CommandFailure(
+                    "readFailed", "cannot read the key file \(authkeyFile)", exitCode: CommandFailure.ioError)
             }
             if n == 0 { break }
             key += chunk[0..<n]
@@ -108,7 +109,8 @@ extension EchoCommand {
                 return
             } catch let error as GIPCError {
                 if let codecError = error.codecError {
-                    throw CommandFailure(codecError.code.description, "cannot decode the message: \(codecError.message)")
+                    throw CommandFailure(
+                        codecError.code.description, "cannot decode the message: \(codecError.message)")
                 }
                 throw CommandFailure(error.code.description, error.message, exitCode: CommandFailure.dataError)
             }
@@ -116,7 +118,8 @@ extension EchoCommand {
                 try await connection.put(value)
             } catch let error as GIPCError {
                 if let codecError = error.codecError {
-                    throw CommandFailure(codecError.code.description, "cannot encode the message: \(codecError.message)")
+                    throw CommandFailure(
+                        codecError.code.description, "cannot encode the message: \(codecError.message)")
                 }
                 throw CommandFailure(error.code.description, error.message, exitCode: CommandFailure.ioError)
             }

@@ -40,7 +40,8 @@ struct SocketHostileTests {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    @Test("a 2 GB frame header before authenticating fails that handshake at once, allocating nothing",
+    @Test(
+        "a 2 GB frame header before authenticating fails that handshake at once, allocating nothing",
         .timeLimit(.minutes(1)))
     func hugeHeaderBeforeAuth() async throws {
         try await FrameListener.with(listeningOn: .tcp(host: "127.0.0.1", port: 0), authentication: .key(Self.key)) {
@@ -51,7 +52,9 @@ struct SocketHostileTests {
                 _ = try await client.reader.receive(timeout: .seconds(10))  // the challenge
                 Self.write(client, [0x7F, 0xFF, 0xFF, 0xFF] + Array(repeating: 0, count: 64))
                 // The listener drops the connection without a verdict.
-                await #expect(throws: TransportError.self) { _ = try await client.reader.receive(timeout: .seconds(10)) }
+                await #expect(throws: TransportError.self) {
+                    _ = try await client.reader.receive(timeout: .seconds(10))
+                }
                 try client.close()
             }
             #expect(await eventually { listener.statistics.failedHandshakes == 20 })
@@ -143,7 +146,8 @@ struct SocketHostileTests {
                 }
                 for index in 0..<count {
                     group.addTask {
-                        let client = try await FrameConnection.connect(to: listener.address, authentication: .key(Self.key))
+                        let client = try await FrameConnection.connect(
+                            to: listener.address, authentication: .key(Self.key))
                         let message = Array("client \(index)".utf8)
                         try await client.writer.send(message)
                         #expect(try await client.reader.receive(timeout: .seconds(40)) == message)
@@ -153,13 +157,15 @@ struct SocketHostileTests {
                 try await group.waitForAll()
             }
             let elapsed = ContinuousClock.now - start
-            print("1,000 concurrent authenticated clients: \(elapsed), peak concurrent handshakes "
-                + "\(listener.statistics.peakConcurrentHandshakes)")
+            print(
+                "1,000 concurrent authenticated clients: \(elapsed), peak concurrent handshakes "
+                    + "\(listener.statistics.peakConcurrentHandshakes)")
             #expect(listener.statistics.authenticated == count)
         }
     }
 
-    @Test("a client that resets mid-frame: a typed error on that connection, the listener serves on",
+    @Test(
+        "a client that resets mid-frame: a typed error on that connection, the listener serves on",
         .timeLimit(.minutes(1)))
     func resetMidFrame() async throws {
         try await FrameListener.with(listeningOn: .tcp(host: "127.0.0.1", port: 0), authentication: .key(Self.key)) {
@@ -170,7 +176,9 @@ struct SocketHostileTests {
             Self.write(client, [0, 0, 1, 0] + Array(repeating: 7, count: 100))
             // SO_LINGER 0: close sends a reset instead of a FIN.
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-            _ = setsockopt(client.reader.fileDescriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            _ = setsockopt(
+                client.reader.fileDescriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size)
+            )
             try client.close()
             await #expect {
                 _ = try await server.reader.receive(timeout: .seconds(10))
@@ -185,7 +193,9 @@ struct SocketHostileTests {
 
     @Test("TCP without a key is refused unless asked for")
     func tcpNeedsKey() async throws {
-        #expect { _ = try FrameListener(listeningOn: .tcp(host: "127.0.0.1", port: 0), authentication: .none) } throws: {
+        #expect {
+            _ = try FrameListener(listeningOn: .tcp(host: "127.0.0.1", port: 0), authentication: .none)
+        } throws: {
             ($0 as? TransportError)?.code == .invalidArgument
         }
         await #expect {

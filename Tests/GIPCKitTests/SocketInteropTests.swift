@@ -3,6 +3,7 @@ import GIPCTestSupport
 import Testing
 
 @testable import GIPCKit
+
 extension ProcessTests {
     /// Swift and Python (`multiprocessing.connection`) over sockets, both directions, every codec, every Python the
     /// machine's pyenv has: 3.11 speaks the legacy MD5 handshake, 3.12 and 3.13 the modern `{sha256}` one.
@@ -128,7 +129,8 @@ extension ProcessTests {
             }
         }
 
-        @Test("a wrong key fails on both sides and each listener goes on serving", .timeLimit(.minutes(1)),
+        @Test(
+            "a wrong key fails on both sides and each listener goes on serving", .timeLimit(.minutes(1)),
             arguments: PythonPeer.all)
         func wrongKey(python: PythonPeer) async throws {
             // Python Listener: a Swift client with another key is refused, then one with the right key is served.
@@ -197,7 +199,8 @@ extension ProcessTests {
             }
         }
 
-        @Test("a handle message with more descriptors than announced: all closed, a typed error, no leak",
+        @Test(
+            "a handle message with more descriptors than announced: all closed, a typed error, no leak",
             .timeLimit(.minutes(1)))
         func extraDescriptors() async throws {
             let python = PythonPeer.all.last!

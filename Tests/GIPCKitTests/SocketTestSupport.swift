@@ -32,7 +32,9 @@ struct PythonPeer: Sendable, CustomStringConvertible {
     static let msgpackPath: String = {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import msgpack, os; print(os.path.dirname(os.path.dirname(msgpack.__file__)))"]
+        process.arguments = [
+            "python3", "-c", "import msgpack, os; print(os.path.dirname(os.path.dirname(msgpack.__file__)))",
+        ]
         let output = Pipe()
         process.standardOutput = output
         try? process.run()

@@ -6,6 +6,9 @@
         passed the handshake, echoing every message of each with CODEC (decoded and encoded again by Python's own
         library) until the peer closes it. A failed handshake is counted and the listener goes on. Prints a JSON
         report {"served", "auth_failures", "echoed"} at the end.
+    socket_peer.py listen-check ADDRESS CODEC KEYHEX
+        Listener that serves one client: sends every value of VALUES[CODEC], expects each back, prints the report
+        {"checked", "failures"} (for `gipc echo --connect`).
     socket_peer.py client ADDRESS CODEC KEYHEX
         Client: sends every value of VALUES[CODEC], expects each back equal, prints a JSON report
         {"checked", "failures"}; an AuthenticationError is reported as {"error": "AuthenticationError", ...}.
@@ -124,6 +127,23 @@ def listen(address_text, codec, keyhex, serve):
     print(json.dumps(report), flush=True)
 
 
+def listen_check(address_text, codec, keyhex):
+    """A Listener that drives the one client it serves: sends every value of VALUES[CODEC], expects each back equal,
+    closes, and prints the client report."""
+    loads, dumps = CODECS[codec]
+    address, family = parse_address(address_text)
+    failures = []
+    with Listener(address, family=family, authkey=key(keyhex)) as listener:
+        print("listening", format_address(listener.address, family), flush=True)
+        with listener.accept() as connection:
+            for value in VALUES[codec]:
+                connection.send_bytes(dumps(value))
+                back = loads(connection.recv_bytes())
+                if back != value:
+                    failures.append(f"{value!r:.80} came back as {back!r:.80}")
+    print(json.dumps({"checked": len(VALUES[codec]), "failures": failures}), flush=True)
+
+
 def client(address_text, codec, keyhex):
     loads, dumps = CODECS[codec]
     address, family = parse_address(address_text)
@@ -181,6 +201,7 @@ if __name__ == "__main__":
     mode, *arguments = sys.argv[1:]
     {
         "listen": listen,
+        "listen-check": listen_check,
         "client": client,
         "send-handle": send_handle,
         "extra-fds": extra_fds,

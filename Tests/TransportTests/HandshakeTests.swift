@@ -40,8 +40,13 @@ struct HandshakeTests {
     @Test("the MACs match the RFC test vectors")
     func vectors() {
         let message = Array("what do ya want for nothing?".utf8)
-        let hex = { (bytes: [UInt8]) in bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
-        #expect(hex(Handshake.Digest.md5.mac(key: Array("Jefe".utf8), message: message)) == "750c783e6ab0b503eaa86e310a5db738")
+        let hex = { (bytes: [UInt8]) in
+            bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+                .joined()
+        }
+        #expect(
+            hex(Handshake.Digest.md5.mac(key: Array("Jefe".utf8), message: message))
+                == "750c783e6ab0b503eaa86e310a5db738")
         #expect(
             hex(Handshake.Digest.sha256.mac(key: Array("Jefe".utf8), message: message))
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
@@ -59,7 +64,9 @@ struct HandshakeTests {
         #expect { try Handshake.verify(response: response, toChallenge: message, authkey: key) } throws: {
             ($0 as? TransportError)?.code == .authenticationFailed
         }
-        #expect { _ = try Handshake.response(toChallenge: Handshake.challengePrefix + response, authkey: key) } throws: {
+        #expect {
+            _ = try Handshake.response(toChallenge: Handshake.challengePrefix + response, authkey: key)
+        } throws: {
             ($0 as? TransportError)?.code == .authenticationFailed
         }
     }
@@ -84,20 +91,24 @@ struct SocketAddressTests {
         #expect(try SocketAddress(parsing: text).description == text)
     }
 
-    @Test("parts", arguments: [
-        ("unix:/tmp/a.sock", SocketAddress.unix(path: "/tmp/a.sock")),
-        ("unix:@name", .unixAbstract(name: "name")),
-        ("tcp:[::1]:80", .tcp(host: "::1", port: 80)),
-        ("tcp:10.0.0.1:1", .tcp(host: "10.0.0.1", port: 1)),
-    ])
+    @Test(
+        "parts",
+        arguments: [
+            ("unix:/tmp/a.sock", SocketAddress.unix(path: "/tmp/a.sock")),
+            ("unix:@name", .unixAbstract(name: "name")),
+            ("tcp:[::1]:80", .tcp(host: "::1", port: 80)),
+            ("tcp:10.0.0.1:1", .tcp(host: "10.0.0.1", port: 1)),
+        ])
     func parts(text: String, address: SocketAddress) throws {
         #expect(try SocketAddress(parsing: text) == address)
     }
 
     @Test(
         "bad addresses are refused with invalidAddress",
-        arguments: ["", "unix:", "unix:@", "tcp:1.2.3.4", "tcp::80", "tcp:[::1]80", "tcp:[::1:80", "udp:x:1",
-            "tcp:1.2.3.4:65536", "tcp:1.2.3.4:-1", "tcp:1.2.3.4:port"])
+        arguments: [
+            "", "unix:", "unix:@", "tcp:1.2.3.4", "tcp::80", "tcp:[::1]80", "tcp:[::1:80", "udp:x:1",
+            "tcp:1.2.3.4:65536", "tcp:1.2.3.4:-1", "tcp:1.2.3.4:port",
+        ])
     func invalid(text: String) {
         #expect { _ = try SocketAddress(parsing: text) } throws: { ($0 as? TransportError)?.code == .invalidAddress }
     }
@@ -134,9 +145,11 @@ struct HandshakeTranscriptTests {
         let modern = Handshake.challengePrefix + Array("{sha256}".utf8) + (0..<40).map { UInt8($0) }
         #expect(
             try Handshake.response(toChallenge: modern, authkey: key)
-                == Array("{sha256}".utf8) + hexBytes("fc57fbe650d6124b98215e7b5d197d5807ad69982d275a9735ea2d56f1fa6989"))
+                == Array("{sha256}".utf8) + hexBytes("fc57fbe650d6124b98215e7b5d197d5807ad69982d275a9735ea2d56f1fa6989")
+        )
         let legacy = Handshake.challengePrefix + (0..<20).map { UInt8($0) }
-        #expect(try Handshake.response(toChallenge: legacy, authkey: key) == hexBytes("7defa9cc46abc3583325d17ccda75190"))
+        #expect(
+            try Handshake.response(toChallenge: legacy, authkey: key) == hexBytes("7defa9cc46abc3583325d17ccda75190"))
     }
 
     private func hexBytes(_ text: String) -> [UInt8] {

@@ -109,7 +109,8 @@ public enum Handshake {
         var difference: UInt8 = 0
         for (a, b) in zip(expected, mac) { difference |= a ^ b }
         guard difference == 0 else {
-            throw TransportError(.authenticationFailed, "the peer's MAC is wrong: it does not know the authentication key")
+            throw TransportError(
+                .authenticationFailed, "the peer's MAC is wrong: it does not know the authentication key")
         }
     }
 }
