@@ -1,3 +1,5 @@
+import Foundation
+import GIPCTestSupport
 import GIPCTransport
 import Testing
 
@@ -161,5 +163,22 @@ struct HandshakeTranscriptTests {
             index = next
         }
         return result
+    }
+}
+
+/// Replays Fuzz/corpus/handshake (the seeds and anything the handshake fuzzer found) through its checks.
+@Suite("Handshake regression corpus")
+struct HandshakeCorpusTests {
+    static let corpus = Repository.fuzzCorpora.appendingPathComponent("handshake")
+    static let files = Repository.fileNames(in: corpus)
+
+    @Test("the corpus is there") func present() {
+        #expect(Self.files.count >= 4)
+    }
+
+    @Test("each corpus input keeps the handshake's rules", arguments: files)
+    func replay(_ name: String) throws {
+        let input = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(name)))
+        #expect(handshakeViolations(input) == [])
     }
 }
