@@ -11,7 +11,7 @@
 /// | `tcp:localhost:7000` | IPv4 loopback |
 ///
 /// A TCP host is a numeric address or `localhost`; port 0 asks the system for a free port when listening
-/// (``SocketListener/address`` then holds the one it chose).
+/// (``FrameListener/address`` then holds the one it chose).
 public enum SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// A Unix-domain socket at a filesystem path.
     case unix(path: String)
