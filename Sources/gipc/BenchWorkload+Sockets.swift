@@ -7,7 +7,8 @@ import GIPCKit
 /// pipe workloads (a socket end passes to a child like a pipe end), so only the carrier differs.
 extension BenchWorkload {
     /// A connected, authenticated pair over `kind` ("unix": an abstract Unix name; "tcp": loopback).
-    static func socketPair(_ kind: String) async throws -> (DuplexPipe<[UInt8], [UInt8]>, DuplexPipe<[UInt8], [UInt8]>) {
+    static func socketPair(_ kind: String) async throws -> (DuplexPipe<[UInt8], [UInt8]>, DuplexPipe<[UInt8], [UInt8]>)
+    {
         let address: SocketAddress =
             kind == "unix" ? .unixAbstract(name: "gipc-bench-\(getpid())") : .tcp(host: "127.0.0.1", port: 0)
         let key = Array("gipc bench".utf8)
