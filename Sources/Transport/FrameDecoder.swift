@@ -142,6 +142,24 @@ public struct FrameDecoder: Sendable {
         return (byte, at)
     }
 
+    /// How many more bytes complete the frame in progress (at least 1): what a reader that must not read past the
+    /// frame (a socket handshake, whose next bytes may belong to a child that takes the socket over) asks for.
+    package var bytesToCompleteFrame: Int {
+        if let payload = large { return max(1, payload.count - largeFilled) }
+        let available = writeIndex - readIndex
+        guard available >= FrameFormat.shortHeaderBytes else { return FrameFormat.shortHeaderBytes - available }
+        var short: Int32 = 0
+        for index in 0..<4 { short = short << 8 | Int32(buffer[readIndex + index]) }
+        if short >= 0 { return max(1, FrameFormat.shortHeaderBytes + Int(short) - available) }
+        guard short == -1, available >= FrameFormat.largeHeaderBytes else {
+            return max(1, FrameFormat.largeHeaderBytes - available)
+        }
+        var long: UInt64 = 0
+        for index in 4..<12 { long = long << 8 | UInt64(buffer[readIndex + index]) }
+        let total = UInt64(FrameFormat.largeHeaderBytes) &+ long
+        return total > UInt64(Int.max) ? Int.max : max(1, Int(total) - available)
+    }
+
     /// The stream offset of the next byte that arrives (bytes consumed plus bytes buffered).
     package var receivedOffset: UInt64 {
         if large != nil { return offset + UInt64(largeHeaderBytes + largeFilled) }

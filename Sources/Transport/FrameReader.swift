@@ -149,7 +149,10 @@ public final class FrameReader: Sendable {
                 }
                 var outcome = IOResult.wouldBlock
                 let offset = decoder.receivedOffset
-                _ = decoder.withWritableSpace { space in
+                // With a handshake's limit, read no byte past the frame: what follows may be for another reader.
+                let cap = decoder.temporaryLimit == nil ? Int.max : decoder.bytesToCompleteFrame
+                _ = decoder.withWritableSpace { whole in
+                    let space = cap < whole.count ? UnsafeMutableRawBufferPointer(rebasing: whole[..<cap]) : whole
                     outcome = inbox?.receive(fd, into: space, at: offset) ?? Syscalls.read(fd, into: space)
                     if case .transferred(let count) = outcome { return count }
                     return -1

@@ -52,6 +52,51 @@ extension ProcessTests {
         }
 
         @Test(
+            "a gipc echo listener sent 2 GB headers before authenticating keeps its memory and serves on",
+            .timeLimit(.minutes(1)))
+        func hugeHeaders() async throws {
+            let keyFile = Self.keyFile()
+            defer { unlink(keyFile) }
+            let server = try await GIPC.start(
+                executable: Interop.gipc,
+                arguments: ["echo", "--listen", "tcp:127.0.0.1:0", "--codec", "raw", "--authkey-file", keyFile],
+                standardOutput: .capture, standardError: .capture(keepingLast: 200))
+            let line = try #require(await server.nextLine())
+            let address = try SocketAddress(parsing: String(line.dropFirst("listening on ".count)))
+            for _ in 0..<50 {
+                let client = try await FrameConnection.connect(to: address, authentication: .disabled)
+                _ = try await client.reader.receive(timeout: .seconds(10))  // the challenge
+                let header: [UInt8] = [0x7F, 0xFF, 0xFF, 0xFF] + Array(repeating: 0x61, count: 1 << 16)
+                _ = header.withUnsafeBytes { write(client.writer.fileDescriptor, $0.baseAddress, $0.count) }
+                await #expect(throws: TransportError.self) {
+                    _ = try await client.reader.receive(timeout: .seconds(10))
+                }
+                try? client.close()
+            }
+            try await GIPC.withConnection(
+                to: address, sending: [UInt8].self, receiving: [UInt8].self, codec: .raw,
+                authentication: .key(testKey)
+            ) { connection in
+                try await connection.put(Array("still serving".utf8))
+                #expect(try await connection.get(timeout: .seconds(10)) == Array("still serving".utf8))
+            }
+            let peak = Self.peakResidentKiB(of: server.pid)
+            print("gipc echo --listen after 50 clients sent 2 GiB headers: peak resident \(peak / 1024) MiB")
+            #expect(peak > 0 && peak < 100 * 1024, "peak resident memory \(peak) KiB")
+            try server.terminate()
+            _ = try await server.join(timeout: .seconds(10))
+        }
+
+        /// VmHWM of a process, in KiB (0 when /proc cannot tell).
+        static func peakResidentKiB(of pid: Int32) -> Int {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
+            }
+            return 0
+        }
+
+        @Test(
             "gipc echo --connect echoes for a Python Listener", .timeLimit(.minutes(1)), arguments: Interop.codecNames)
         func connect(codec: String) async throws {
             let python = PythonPeer.all.first!

@@ -33,20 +33,12 @@ struct SocketHostileTests {
         _ = bytes.withUnsafeBytes { Glibc.write(connection.writer.fileDescriptor, $0.baseAddress, $0.count) }
     }
 
-    /// This process's resident memory in bytes (/proc/self/statm).
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let pages = Int(text.split(separator: " ")[1]) ?? 0
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
     @Test(
-        "a 2 GB frame header before authenticating fails that handshake at once, allocating nothing",
+        "a 2 GB frame header before authenticating fails that handshake at once (memory: SocketCLI/hugeHeaders)",
         .timeLimit(.minutes(1)))
     func hugeHeaderBeforeAuth() async throws {
         try await FrameListener.with(listeningOn: .tcp(host: "127.0.0.1", port: 0), authentication: .key(Self.key)) {
             listener in
-            let before = Self.residentBytes()
             for _ in 0..<20 {
                 let client = try await Self.rawClient(listener)
                 _ = try await client.reader.receive(timeout: .seconds(10))  // the challenge
@@ -59,8 +51,6 @@ struct SocketHostileTests {
             }
             #expect(await eventually { listener.statistics.failedHandshakes == 20 })
             #expect(listener.statistics.lastFailure?.contains("frameTooLarge") == true)
-            let grown = Self.residentBytes() - before
-            #expect(grown < 32 << 20, "resident memory grew by \(grown) bytes")
             try await Self.honestRoundTrip(listener)
         }
     }
