@@ -22,7 +22,7 @@ extension FrameReader {
                 fileDescriptor: end.fd)
         }
         let deadline = Deadline.after(timeout)
-        try await lock(deadline: deadline)
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
         defer { end.lock.unlock() }
         let fd = end.fd
         while true {

@@ -71,7 +71,8 @@ public final class FrameReader: Sendable {
     ///   `CancellationError` if the task is cancelled while waiting.
     public func receive(timeout: Duration? = nil) async throws -> [UInt8] {
         let deadline = Deadline.after(timeout)
-        try await lock(deadline: deadline)
+        // Uncontended: take the lock without building the timeout closure (no allocation per frame).
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
         defer { end.lock.unlock() }
         return try await receiveLocked(deadline: deadline)
     }
@@ -80,25 +81,23 @@ public final class FrameReader: Sendable {
     /// poisons the reader) although the reader's own limit is higher: a socket handshake's messages.
     package func receive(timeout: Duration?, limit: Int) async throws -> [UInt8] {
         let deadline = Deadline.after(timeout)
-        try await lock(deadline: deadline)
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
         defer { end.lock.unlock() }
         decoder.withLock { $0.temporaryLimit = limit }
         defer { decoder.withLock { $0.temporaryLimit = nil } }
         return try await receiveLocked(deadline: deadline)
     }
 
-    /// Takes the operation lock, in call order.
-    func lock(deadline: Deadline?) async throws {
+    /// Waits for the operation lock behind other tasks, in call order.
+    func waitForLock(deadline: Deadline?) async throws {
         let fd = end.fd
-        // Uncontended: take the lock without building the timeout closure (no allocation per frame).
-        if !end.lock.tryLock() {
-            try await end.lock.lock(deadline: deadline) {
-                TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
-            }
+        try await end.lock.lock(deadline: deadline) {
+            TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
         }
     }
 
     /// Receives one frame; the caller holds the operation lock.
+    @inline(__always)
     private func receiveLocked(deadline: Deadline?) async throws -> [UInt8] {
         let fd = end.fd
         while true {
