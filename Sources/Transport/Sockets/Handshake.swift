@@ -1,8 +1,8 @@
 import Crypto
 
 /// The messages of CPython `multiprocessing.connection`'s authentication handshake, byte for byte, and their
-/// checks. Pure functions over bytes: what ``Handshake/deliverChallenge(reader:writer:authkey:timeout:)`` and
-/// ``Handshake/answerChallenge(reader:writer:authkey:timeout:)`` send and check, and what the fuzz target drives.
+/// checks. Pure functions over bytes: what ``FrameConnection`` and ``FrameListener`` send and check during the
+/// handshake, and what the fuzz target drives.
 ///
 /// - Challenge: `#CHALLENGE#` then the message: `{sha256}` and 40 random bytes (modern form, Python >= 3.12), or
 ///   20 random bytes (legacy form, Python <= 3.11).
