@@ -33,13 +33,13 @@ extension DuplexPipe {
     }
 
     /// Hands a pipe handle (or a socket connection) to the peer process: each of its descriptors is passed as by
-    /// ``sendHandle(_:timeout:)``, in the order of ``TransferableHandle/transferEnds``, and then closed here (any
+    /// `sendHandle(_:timeout:)`, in the order of ``TransferableHandle/transferEnds``, and then closed here (any
     /// later use throws ``GIPCError/Code/transferred``). The peer adopts them with ``PipeReader/init(adopting:codec:maxFrameBytes:)``
     /// and ``PipeWriter/init(adopting:codec:)`` after ``receiveHandle(timeout:)``.
     /// - Parameters:
     ///   - handle: the handle.
     ///   - timeout: how long to wait for room in the socket, per descriptor.
-    /// - Throws: as ``sendHandle(_:timeout:)``, and ``GIPCError/Code/locked`` / ``GIPCError/Code/closed`` /
+    /// - Throws: as `sendHandle(_:timeout:)`, and ``GIPCError/Code/locked`` / ``GIPCError/Code/closed`` /
     ///   ``GIPCError/Code/transferred`` when a handle's end is busy or gone (nothing is sent then).
     public func sendHandle(_ handle: some TransferableHandle, timeout: Duration? = nil) async throws {
         let ends = handle.transferEnds
@@ -63,7 +63,7 @@ extension DuplexPipe {
         for end in begun { end.completeHandOver() }
     }
 
-    /// Receives a descriptor the peer passed with ``sendHandle(_:timeout:)`` or Python's
+    /// Receives a descriptor the peer passed with `sendHandle(_:timeout:)` or Python's
     /// `multiprocessing.reduction.send_handle`; call it where the peer sends one, between messages.
     /// - Parameter timeout: how long to wait.
     /// - Returns: the descriptor, owned by the caller (close-on-exec).

@@ -10,12 +10,12 @@ extension GIPC {
     /// try await connection.put(job)
     /// ```
     /// - Parameters:
-    ///   - address: where the listener is (``SocketAddress``: `unix:PATH`, `unix:@NAME`, `tcp:HOST:PORT`).
+    ///   - address: where the listener is (``/GIPCTransport/SocketAddress``: `unix:PATH`, `unix:@NAME`, `tcp:HOST:PORT`).
     ///   - sending: the type this end sends.
     ///   - receiving: the type this end receives.
     ///   - codec: the codec both ends agreed on.
-    ///   - authentication: the shared key (``SocketAuthentication/key(_:)``); ``SocketAuthentication/none`` for no
-    ///     handshake over a Unix-domain socket, ``SocketAuthentication/disabled`` for none over TCP.
+    ///   - authentication: the shared key (``/GIPCTransport/SocketAuthentication/key(_:)``); ``/GIPCTransport/SocketAuthentication/none`` for no
+    ///     handshake over a Unix-domain socket, ``/GIPCTransport/SocketAuthentication/disabled`` for none over TCP.
     ///   - options: the frame limit and the connect and handshake timeouts.
     /// - Returns: the connection.
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/connectionRefused``, ``GIPCError/Code/authenticationFailed``
@@ -38,7 +38,13 @@ extension GIPC {
     }
 
     /// Connects, runs `body` with the connection, and closes it afterwards, whatever happens.
-    /// - Parameters: as for ``connect(to:sending:receiving:codec:authentication:options:)``, and
+    /// - Parameters:
+    ///   - address: where the listener is.
+    ///   - sending: the type this end sends.
+    ///   - receiving: the type this end receives.
+    ///   - codec: the codec both ends agreed on.
+    ///   - authentication: the shared key, or no handshake.
+    ///   - options: the frame limit and the connect and handshake timeouts.
     ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: the code that uses the connection.
     /// - Returns: what `body` returns.
@@ -72,8 +78,8 @@ extension GIPC {
     ///   - sending: the type each connection sends.
     ///   - receiving: the type each connection receives.
     ///   - codec: the codec both ends agreed on.
-    ///   - authentication: the shared key; ``SocketAuthentication/none`` (Unix-domain addresses only) or
-    ///     ``SocketAuthentication/disabled`` for no handshake.
+    ///   - authentication: the shared key; ``/GIPCTransport/SocketAuthentication/none`` (Unix-domain addresses only) or
+    ///     ``/GIPCTransport/SocketAuthentication/disabled`` for no handshake.
     ///   - options: the handshake slots and deadline, the backlog and the frame limit.
     /// - Returns: the listener; close it with ``SocketListener/close()`` (or use
     ///   ``withListener(on:sending:receiving:codec:authentication:options:isolation:_:)``).
@@ -97,7 +103,13 @@ extension GIPC {
 
     /// Runs `body` with a new listener and closes it afterwards (its socket is closed when this returns), whatever
     /// happens. Connections `body` took stay open.
-    /// - Parameters: as for ``listen(on:sending:receiving:codec:authentication:options:)``, and
+    /// - Parameters:
+    ///   - address: where to listen.
+    ///   - sending: the type each connection sends.
+    ///   - receiving: the type each connection receives.
+    ///   - codec: the codec both ends agreed on.
+    ///   - authentication: the shared key, or no handshake.
+    ///   - options: the handshake slots and deadline, the backlog and the frame limit.
     ///   - isolation: the caller's actor, on which `body` runs (inferred).
     ///   - body: the code that uses the listener.
     /// - Returns: what `body` returns.

@@ -3,8 +3,8 @@
 ///
 /// Made by ``GIPC/listen(on:sending:receiving:codec:authentication:options:)`` or
 /// ``GIPC/withListener(on:sending:receiving:codec:authentication:options:isolation:_:)``. Accepting and the
-/// handshakes run in the listener's own task: at most ``SocketOptions/maxConcurrentHandshakes`` at once, each for
-/// at most ``SocketOptions/handshakeTimeout``, so clients that never finish cannot stall the others; a failed
+/// handshakes run in the listener's own task: at most ``/GIPCTransport/SocketOptions/maxConcurrentHandshakes`` at once, each for
+/// at most ``/GIPCTransport/SocketOptions/handshakeTimeout``, so clients that never finish cannot stall the others; a failed
 /// handshake closes only that connection.
 public final class SocketListener<Outgoing: Codable & Sendable, Incoming: Codable & Sendable>: AsyncSequence, Sendable {
     public typealias Element = DuplexPipe<Outgoing, Incoming>
