@@ -16,6 +16,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // HMAC for the socket handshake (MD5, SHA-256, SHA-384, SHA3-256, SHA3-384: CPython's five digests).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Only the `swift package generate-documentation` command (make docs); nothing here links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Only the @MessagePackCodable macro (GIPCCodecMacros) builds it.
@@ -34,7 +36,10 @@ let package = Package(
         // The runtime that framing and process monitoring build on: the reactor, waiters, timers, the FIFO lock,
         // deadlines, dedicated threads. Package-level API only; its README says how a wait flows.
         .target(name: "GIPCRuntime", dependencies: ["CGIPCSystem"], path: "Sources/Runtime", exclude: ["README.md"]),
-        .target(name: "GIPCTransport", dependencies: ["GIPCRuntime", "CGIPCSystem"], path: "Sources/Transport"),
+        .target(
+            name: "GIPCTransport",
+            dependencies: ["GIPCRuntime", "CGIPCSystem", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Transport"),
         .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
         // The compiler plugin behind @MessagePackCodable, and the module that declares the macro.
         .macro(

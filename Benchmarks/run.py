@@ -31,6 +31,10 @@ def plan(gipc, python, c_baseline, quick):
     def gipc_py(workload, contender, count=None):
         return py + ["--workload", workload, "--contender", contender] + (["--count", str(count)] if count else [])
 
+    def socket_py(workload, family, count=None):
+        return [python, os.path.join(HERE, "python", "socket_bench.py"), "--workload", workload, "--family",
+                family] + (["--count", str(count)] if count else [])
+
     def pool_py(contender, count):
         return pool + ["--contender", contender] + (["--count", str(count)] if quick else [])
 
@@ -67,11 +71,21 @@ def plan(gipc, python, c_baseline, quick):
         ("pool", "ppe-submit", pool_py("ppe-submit", 2000)),
         ("pool", "pool-imap", pool_py("pool-imap", 5000)),
         ("pool", "pool-map", pool_py("pool-map", 20000)),
+        ("socket-small", "gipckit-unix", swift("socket-small-unix", small)),
+        ("socket-small", "gipckit-tcp", swift("socket-small-tcp", small)),
+        ("socket-small", "gipckit-pipe", swift("small", small)),
+        ("socket-small", "mp-unix", socket_py("small", "unix", small)),
+        ("socket-small", "mp-tcp", socket_py("small", "tcp", small)),
+        ("socket-ping-pong", "gipckit-unix", swift("socket-ping-pong-unix")),
+        ("socket-ping-pong", "gipckit-tcp", swift("socket-ping-pong-tcp")),
+        ("socket-ping-pong", "gipckit-pipe", swift("ping-pong")),
+        ("socket-ping-pong", "mp-unix", socket_py("ping-pong", "unix")),
+        ("socket-ping-pong", "mp-tcp", socket_py("ping-pong", "tcp")),
     ]
 
 
 # The GIPCKit contender each workload's ratios are computed from.
-REFERENCE = {"typed": "gipckit-msgpack"}
+REFERENCE = {"typed": "gipckit-msgpack", "socket-small": "gipckit-unix", "socket-ping-pong": "gipckit-unix"}
 
 # Workloads whose ratios are computed only for these contenders (and the reference); others: every contender.
 RATIO_AGAINST = {"pool": ("ppe-submit", "pool-imap", "pool-map")}

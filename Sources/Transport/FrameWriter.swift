@@ -170,7 +170,7 @@ public final class FrameWriter: Sendable {
     }
 
     /// Becomes active for `close` or a transfer, which must not overlap a send.
-    private func claimIdleWriter() throws(TransportError) {
+    func claimIdleWriter() throws(TransportError) {
         guard queue.withLock({ $0.activateIfIdle() }) else {
             try end.checkOpen()
             throw TransportError.locked(fd: end.fd)

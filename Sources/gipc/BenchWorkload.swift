@@ -19,6 +19,10 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case pool
     case poolPipelined = "pool-pipelined"
     case poolChunked = "pool-chunked"
+    case socketSmallUnix = "socket-small-unix"
+    case socketSmallTCP = "socket-small-tcp"
+    case socketPingPongUnix = "socket-ping-pong-unix"
+    case socketPingPongTCP = "socket-ping-pong-tcp"
 
     func run(count: Int?) async throws -> BenchResult {
         var result = BenchResult(workload: rawValue)
@@ -53,6 +57,14 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.pool(count: count ?? 100_000, chunkSize: 1, inFlight: 8, into: &result)
         case .poolChunked:
             try await Self.pool(count: count ?? 500_000, chunkSize: 256, inFlight: 1, into: &result)
+        case .socketSmallUnix:
+            try await Self.socketSmall("unix", count: count ?? 500_000, into: &result)
+        case .socketSmallTCP:
+            try await Self.socketSmall("tcp", count: count ?? 500_000, into: &result)
+        case .socketPingPongUnix:
+            try await Self.socketPingPong("unix", count: count ?? 20_000, into: &result)
+        case .socketPingPongTCP:
+            try await Self.socketPingPong("tcp", count: count ?? 20_000, into: &result)
         }
         return result
     }
