@@ -11,7 +11,8 @@ import GIPCKit
 /// The entries that `gipc bench` runs in its children.
 enum BenchEntries {
     static let all: [any ChildEntry.Type] = [
-        BenchRawSink.self, BenchRecordSink.self, BenchGeneratedRecordSink.self, BenchEcho.self, BenchNothing.self,
+        BenchRawSink.self, BenchRecordSink<BenchRecord>.self, BenchRecordSink<GeneratedBenchRecord>.self,
+        BenchEcho.self, BenchNothing.self,
         BenchPoolEcho.self,
     ]
 
@@ -57,27 +58,19 @@ struct BenchRawSink: ChildEntry {
     }
 }
 
-/// Receives `count` typed records, then reports (after a first "ready" report).
-struct BenchRecordSink: ChildEntry {
-    struct Arguments: Codable, Sendable {
-        var input: PipeReader<BenchRecord>
-        var report: PipeWriter<BenchReport>
-        var count: Int
-    }
-
-    static func main(_ arguments: Arguments) async throws {
-        try await arguments.report.put(BenchReport())
-        var quantity = 0
-        for _ in 0..<arguments.count { quantity &+= try await arguments.input.get().quantity }
-        try await arguments.report.put(
-            BenchReport(messages: arguments.count, bytes: quantity, peakRSSBytes: BenchEntries.peakRSSBytes()))
-    }
+/// A record the typed workloads send: the Codable one, or the one with generated MessagePack coders.
+protocol BenchTypedRecord: Codable, Sendable {
+    static var sample: Self { get }
+    var quantity: Int { get }
 }
 
-/// ``BenchRecordSink`` for the record with generated MessagePack coders.
-struct BenchGeneratedRecordSink: ChildEntry {
+extension BenchRecord: BenchTypedRecord {}
+extension GeneratedBenchRecord: BenchTypedRecord {}
+
+/// Receives `count` typed records, then reports (after a first "ready" report).
+struct BenchRecordSink<Record: BenchTypedRecord>: ChildEntry {
     struct Arguments: Codable, Sendable {
-        var input: PipeReader<GeneratedBenchRecord>
+        var input: PipeReader<Record>
         var report: PipeWriter<BenchReport>
         var count: Int
     }

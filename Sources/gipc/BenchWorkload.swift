@@ -40,7 +40,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .typedMsgpack:
             try await Self.typed(codec: .msgpack, count: count ?? 200_000, into: &result)
         case .typedMsgpackGenerated:
-            try await Self.typedGenerated(count: count ?? 500_000, into: &result)
+            try await Self.typed(GeneratedBenchRecord.self, codec: .msgpack, count: count ?? 500_000, into: &result)
         case .typedJSON:
             try await Self.typed(codec: .json, count: count ?? 200_000, into: &result)
         case .typedPlist:
@@ -111,34 +111,16 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         result.add("peak_rss_child", Double(report.peakRSSBytes) / Double(1 << 20), "MiB", better: "lower")
     }
 
-    /// `count` records through the codec.
-    private static func typed(codec: any MessageCodec, count: Int, into result: inout BenchResult) async throws {
-        let (input, sink) = try GIPC.pipe(of: BenchRecord.self, codec: codec)
-        let (reports, reportSink) = try GIPC.pipe(of: BenchReport.self, codec: .json)
-        let child = try await GIPC.start(BenchRecordSink.self, .init(input: input, report: reportSink, count: count))
-        _ = try await reports.get(timeout: .seconds(60))
-        let record = BenchRecord.sample
-        let clock = ContinuousClock()
-        let start = clock.now
-        for _ in 0..<count { try await sink.put(record) }
-        let report = try await reports.get(timeout: .seconds(600))
-        let seconds = Self.seconds(clock.now - start)
-        try sink.close()
-        try await Self.expectSuccess(child)
-        guard report.messages == count else { throw BenchError.unexpected("the child received \(report.messages)") }
-        result.parameters = ["bytes": try codec.encode(record).count, "messages": count]
-        result.add("throughput", Double(count) / seconds, "msg/s")
-    }
-
-    /// `count` records with generated MessagePack coders (`@MessagePackCodable`) through msgpack.
-    private static func typedGenerated(count: Int, into result: inout BenchResult) async throws {
-        let codec = MessagePackCodec()
-        let (input, sink) = try GIPC.pipe(of: GeneratedBenchRecord.self, codec: codec)
+    /// `count` records through the codec (records of the generated type use their generated MessagePack coders).
+    private static func typed<Record: BenchTypedRecord>(
+        _ record: Record.Type = BenchRecord.self, codec: any MessageCodec, count: Int, into result: inout BenchResult
+    ) async throws {
+        let (input, sink) = try GIPC.pipe(of: Record.self, codec: codec)
         let (reports, reportSink) = try GIPC.pipe(of: BenchReport.self, codec: .json)
         let child = try await GIPC.start(
-            BenchGeneratedRecordSink.self, .init(input: input, report: reportSink, count: count))
+            BenchRecordSink<Record>.self, .init(input: input, report: reportSink, count: count))
         _ = try await reports.get(timeout: .seconds(60))
-        let record = GeneratedBenchRecord.sample
+        let record = Record.sample
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<count { try await sink.put(record) }
