@@ -18,26 +18,30 @@ enum BenchEntries {
 
     /// The peak resident set size of this process in bytes.
     static func peakRSSBytes() -> Int {
-        var usage = rusage()
+        guard let usage = usage() else { return 0 }
         #if canImport(Darwin)
-            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
             return Int(usage.ru_maxrss)
         #else
-            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
             return Int(usage.ru_maxrss) * 1024
         #endif
     }
 
     /// The CPU time this process has used so far, in user and in system (kernel) mode, in seconds.
     static func cpuSeconds() -> (user: Double, system: Double) {
-        var usage = rusage()
-        #if canImport(Darwin)
-            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return (0, 0) }
-        #else
-            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return (0, 0) }
-        #endif
+        guard let usage = usage() else { return (0, 0) }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
+
+    /// This process's resource usage, or `nil` if `getrusage` fails.
+    private static func usage() -> rusage? {
+        var usage = rusage()
+        #if canImport(Darwin)
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+        #else
+            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+        #endif
+        return usage
     }
 }
 
