@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,18 @@ typealias ExitStatus = GIPCKit.ExitStatus
 /// by another test's children. The children run their entries in gipc-test-host. Each file adds a nested suite.
 @Suite(.serialized, .testHost, .timeLimit(.minutes(2)))
 struct ProcessTests {}
+
+/// What `ExitWith` children are asked to do, and the exit status each must report: 0, 1, 8, SIGTERM, SIGKILL,
+/// SIGSEGV, SIGABRT (for every start method).
+let exitStatusCases: [(ExitWith.Arguments, ExitStatus)] = [
+    (ExitWith.Arguments(status: 0), ExitStatus.exited(0)),
+    (ExitWith.Arguments(status: 1), .exited(1)),
+    (ExitWith.Arguments(status: 8), .exited(8)),
+    (ExitWith.Arguments(status: 0, signal: SIGTERM), .signaled(SIGTERM)),
+    (ExitWith.Arguments(status: 0, signal: SIGKILL), .signaled(SIGKILL)),
+    (ExitWith.Arguments(status: 0, signal: SIGSEGV), .signaled(SIGSEGV)),
+    (ExitWith.Arguments(status: 0, signal: SIGABRT), .signaled(SIGABRT)),
+]
 
 /// This process's environment, for children that need PATH (python3 may be a pyenv shim needing HOME).
 func inheritedEnvironment() -> [String: String] {
