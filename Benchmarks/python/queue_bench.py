@@ -81,6 +81,23 @@ def stop_processes(processes, grace=30.0):
             process.wait()
 
 
+def end_with_parent():
+    """In a child, before exec: SIGKILL when the process that started it dies (Linux), so that no worker or server
+    outlives a killed run."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def spawn(argv):
+    """A helper process (worker, server): no standard input, its output on our standard error (standard output
+    carries only the result)."""
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sys.stderr, preexec_fn=end_with_parent)
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -195,7 +212,7 @@ def run_procrastinate(args, jobs):
         argv = [sys.executable, os.path.abspath(__file__), "--serve", "procrastinate", "--database", database,
                 "--concurrency", str(args.concurrency)]
         asyncio.run(procrastinate_schema(database))
-        workers.extend(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sys.stderr) for _ in range(args.workers))
+        workers.extend(spawn(argv) for _ in range(args.workers))
         seconds, results, latencies = asyncio.run(procrastinate_producer(
             database, jobs, args.batch, args.workers, lambda: all(worker.poll() is None for worker in workers)))
         for worker in workers:
@@ -243,10 +260,8 @@ def start_redis(folder):
         raise RuntimeError("redis-server is not installed (make bench-deps installs it)")
     for _ in range(5):
         port = free_port()
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--logfile", os.path.join(folder, "redis.log")], stdin=subprocess.DEVNULL,
-            stdout=sys.stderr)
+        process = spawn([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", folder, "--save", "",
+                         "--appendonly", "no", "--daemonize", "no", "--logfile", os.path.join(folder, "redis.log")])
         client = redis.Redis(host="127.0.0.1", port=port)
         deadline = time.monotonic() + 10
         while process.poll() is None and time.monotonic() < deadline:
@@ -299,10 +314,8 @@ def run_celery(args, jobs):
         redis_server, port = start_redis(folder)
         processes.append(redis_server)
         app, echo = celery_app(port, args.prefetch)
-        worker = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--serve", "celery", "--redis-port", str(port),
-             "--prefetch", str(args.prefetch), "--workers", str(args.workers)], stdin=subprocess.DEVNULL,
-            stdout=sys.stderr)
+        worker = spawn([sys.executable, os.path.abspath(__file__), "--serve", "celery", "--redis-port", str(port),
+                        "--prefetch", str(args.prefetch), "--workers", str(args.workers)])
         processes.append(worker)
         seconds, results, latencies = celery_measure(app, echo, jobs, args.batch, lambda: worker.poll() is None)
         # The results' handles are gone: nothing unsubscribes from a stopped Redis at exit.
@@ -338,6 +351,8 @@ def main():
         return serve_celery(args)
     if not args.contender:
         parser.error("--contender is required")
+    # SIGTERM ends a run like ^C: the finally blocks stop the workers and servers and drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     count = args.count or DEFAULT_COUNTS[args.contender]
     if min(count, args.workers, args.batch, args.concurrency, args.prefetch) <= 0:
         parser.error("--count, --workers, --batch, --concurrency and --prefetch must be positive")
