@@ -33,8 +33,8 @@ import sys
 import tempfile
 import time
 
-# Jobs per run: about 5-10 s each on a 2-core machine.
-DEFAULT_COUNTS = {"procrastinate": 10000, "celery-redis": 10000}
+# Jobs per run: 5-20 s each on a 2-core machine (measured there: 100-300 jobs/s for both, depending on the load).
+DEFAULT_COUNTS = {"procrastinate": 2000, "celery-redis": 2000}
 RESULT_CHANNEL = "queue_bench_result"
 DEADLINE = 600.0
 
@@ -247,7 +247,7 @@ def celery_app(port, prefetch):
 
 def serve_celery(args):
     app, _ = celery_app(args.redis_port, args.prefetch)
-    app.worker_main(["worker", "--pool=prefork", f"--concurrency={args.workers}", "--loglevel=WARNING",
+    app.worker_main(["--quiet", "worker", "--pool=prefork", f"--concurrency={args.workers}", "--loglevel=WARNING",
                      f"--hostname=bench-{os.getpid()}@localhost"])
 
 
