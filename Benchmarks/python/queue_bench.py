@@ -2,7 +2,7 @@
 through a queue served by 2 worker processes on this host, from the first submit to the last result.
 
 Usage: python3 queue_bench.py --contender {procrastinate,celery-redis} [--count N] [--workers 2] [--batch 1000]
-                              [--json]
+                              [--concurrency 8] [--prefetch 64] [--json]
 Contenders:
 - procrastinate: PostgreSQL (the standard PG environment variables; a database of its own, created and dropped
   here). Jobs go in with `batch_defer_async`, `--batch` jobs per call; `--workers` processes each run
