@@ -3,7 +3,11 @@ prints a table (median, min, max, and the ratio of GIPCKit's median to each cont
 results/latest.json and results/ratios.svg.
 
 Usage: python3 run.py --gipc PATH --python VENV_PYTHON --c PATH [--rounds 5] [--only WORKLOAD,...] [--quick]
-Standard library only; the contenders run in their own processes.
+Standard library only; the contenders run in their own processes. A contender that fails (exit status, time-out,
+no JSON) is reported in its round, in the table and in latest.json, and the others go on; the run then exits 1.
+When the queue workload is planned, a throw-away PostgreSQL cluster (scripts/pg-cluster.sh, in
+.build/bench/pg-cluster) runs for the whole run, and every contender gets its settings (PGHOST, PGPORT, PGUSER,
+PGDATABASE, GIPC_BENCH_DATABASE_URL).
 """
 
 import argparse
@@ -11,6 +15,7 @@ import datetime
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,6 +42,10 @@ def plan(gipc, python, c_baseline, quick):
 
     def pool_py(contender, count):
         return pool + ["--contender", contender] + (["--count", str(count)] if quick else [])
+
+    def queue_py(contender):
+        return [python, os.path.join(HERE, "python", "queue_bench.py"), "--json", "--contender", contender] + (
+            ["--count", "500"] if quick else [])
 
     small = 50000 if quick else None
     return [
@@ -81,6 +90,9 @@ def plan(gipc, python, c_baseline, quick):
         ("socket-ping-pong", "gipckit-pipe", swift("ping-pong")),
         ("socket-ping-pong", "mp-unix", socket_py("ping-pong", "unix")),
         ("socket-ping-pong", "mp-tcp", socket_py("ping-pong", "tcp")),
+        ("queue", "gipckit", swift("queue", 500 if quick else None)),
+        ("queue", "procrastinate", queue_py("procrastinate")),
+        ("queue", "celery-redis", queue_py("celery-redis")),
     ]
 
 
@@ -100,12 +112,59 @@ def has_ratio(workload, contender):
     return against is None or contender in against or contender == reference(workload)
 
 
-def run_one(argv):
+class ContenderFailed(Exception):
+    """A contender's command failed, timed out or printed no JSON object; the others go on."""
+
+
+def run_one(argv, env=None):
     """The JSON object the command prints last."""
-    completed = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+    try:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    except OSError as error:
+        raise ContenderFailed(f"{' '.join(argv)} did not start: {error}") from None
+    try:
+        stdout, stderr = process.communicate(timeout=900)
+    except BaseException as error:
+        # A time-out, ^C or SIGTERM: the contender gets SIGTERM first, so that it can stop what it started.
+        process.terminate()
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise ContenderFailed(f"{' '.join(argv)} ran longer than 900 s") from None
+        raise
+    if process.returncode != 0:
+        raise ContenderFailed(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    try:
+        result = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        result = None
+    if not isinstance(result, dict) or not isinstance(result.get("metrics"), list):
+        raise ContenderFailed(f"{' '.join(argv)} printed no result object:\n{stdout[-2000:]}")
+    return result
+
+
+# The queue workload's PostgreSQL: a throw-away cluster (scripts/pg-cluster.sh) whose settings every contender gets.
+PG_CLUSTER = os.path.join(os.path.dirname(HERE), ".build", "bench", "pg-cluster")
+PG_SCRIPT = os.path.join(os.path.dirname(HERE), "scripts", "pg-cluster.sh")
+
+
+def start_pg_cluster():
+    """Starts the cluster; returns the environment variables of its settings (PG*, GIPC_BENCH_DATABASE_URL)."""
+    completed = subprocess.run([PG_SCRIPT, "start", PG_CLUSTER], capture_output=True, text=True, timeout=600)
     if completed.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"scripts/pg-cluster.sh start failed ({completed.returncode}):\n{completed.stderr[-2000:]}")
+    settings = dict(line.split("=", 1) for line in completed.stdout.splitlines() if "=" in line)
+    env = {key: settings[key] for key in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE")}
+    env["GIPC_BENCH_DATABASE_URL"] = (f"postgres://{env['PGUSER']}@localhost/{env['PGDATABASE']}"
+                                      f"?host={env['PGHOST']}&port={env['PGPORT']}")
+    return env
+
+
+def stop_pg_cluster():
+    subprocess.run([PG_SCRIPT, "stop", PG_CLUSTER], timeout=120)
 
 
 def summarise(samples):
@@ -183,6 +242,11 @@ def targets(rows):
     check("spawn forkserver median <= 3 ms", figure("spawn", "gipckit-forkserver", "start_join"), 3, lambda v: v <= 3)
     check("memory peak RSS <= 3x 16 MiB + 32 MiB", figure("memory", "gipckit", "peak_rss_child"), 80,
           lambda v: v <= 80)
+    # Issue #17: the queue's jobs/s against the faster Python queue in the same run.
+    python_queue = max(filter(None, (figure("queue", "procrastinate", "throughput"),
+                                     figure("queue", "celery-redis", "throughput"))), default=None)
+    check("queue >= 2x the faster of procrastinate and celery-redis",
+          ratio(figure("queue", "gipckit", "throughput"), python_queue), 2, lambda v: v >= 2)
     return checks
 
 
@@ -196,7 +260,14 @@ def fmt(value):
     return f"{value:.2f}"
 
 
-def table(rows, checks):
+def error_line(error):
+    """The line of a failure that says what went wrong: the last one naming an error, else the last one."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    named = [line for line in lines if "error" in line.lower()]
+    return (named or lines or [""])[-1][:200].replace("|", "\\|")
+
+
+def table(rows, checks, failures=()):
     lines = [
         "| workload | contender | metric | median | min | max | GIPCKit / this |",
         "|---|---|---|---:|---:|---:|---:|",
@@ -208,6 +279,10 @@ def table(rows, checks):
     lines += ["", "| target | value | met |", "|---|---:|---|"]
     for c in checks:
         lines.append(f"| {c['target']} | {fmt(c['value'])} | {'yes' if c['met'] else 'NO'} |")
+    if failures:
+        lines += ["", "| FAILED: workload | contender | rounds failed | error (first round) |", "|---|---|---:|---|"]
+        for f in failures:
+            lines.append(f"| {f['workload']} | {f['contender']} | {f['rounds']} | {error_line(f['errors'][0])} |")
     return "\n".join(lines)
 
 
@@ -281,33 +356,60 @@ def main():
         wanted = set(args.only.split(","))
         runs = [run for run in runs if run[0] in wanted]
     samples = {}
-    for round_number in range(1, args.rounds + 1):
-        for workload, contender, argv in runs:
-            result = run_one(argv)
-            figures = ", ".join(f"{m['name']} {fmt(m['value'])} {m['unit']}" for m in result["metrics"])
-            print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} {figures}", flush=True)
-            for m in result["metrics"]:
-                key = (workload, contender, m["name"])
-                entry = samples.setdefault(key, {"values": [], "unit": m["unit"], "better": m["better"]})
-                entry["values"].append(m["value"])
+    failed = {}
+    env = None
+    pg_cluster = any(workload == "queue" for workload, _, _ in runs)
+    # SIGTERM ends the run like ^C does, through the finally below (the cluster stops).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        if pg_cluster:
+            env = {**os.environ, **start_pg_cluster()}
+            print(f"PostgreSQL for the queue workload: {env['GIPC_BENCH_DATABASE_URL']}", flush=True)
+        for round_number in range(1, args.rounds + 1):
+            for workload, contender, argv in runs:
+                try:
+                    result = run_one(argv, env)
+                except ContenderFailed as error:
+                    failed.setdefault((workload, contender), []).append(str(error))
+                    print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} FAILED: {error}",
+                          flush=True)
+                    continue
+                figures = ", ".join(f"{m['name']} {fmt(m['value'])} {m['unit']}" for m in result["metrics"])
+                print(f"round {round_number}/{args.rounds}  {workload:17} {contender:16} {figures}", flush=True)
+                for m in result["metrics"]:
+                    key = (workload, contender, m["name"])
+                    entry = samples.setdefault(key, {"values": [], "unit": m["unit"], "better": m["better"]})
+                    entry["values"].append(m["value"])
+    finally:
+        if pg_cluster:
+            stop_pg_cluster()
+    failures = [{"workload": workload, "contender": contender, "rounds": len(errors), "errors": errors}
+                for (workload, contender), errors in failed.items()]
     rows = summarise(samples)
     checks = targets(rows)
     machine = machine_description()
     print()
     print(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved")
-    print(table(rows, checks))
+    print(table(rows, checks, failures))
     os.makedirs(args.out, exist_ok=True)
     document = {
         "machine": machine, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "rounds": args.rounds, "results": rows, "targets": checks,
     }
+    if failures:
+        document["failures"] = failures
     with open(os.path.join(args.out, "latest.json"), "w") as out:
         json.dump(document, out, indent=1, sort_keys=True)
         out.write("\n")
     with open(os.path.join(args.out, "ratios.svg"), "w") as out:
         out.write(svg(rows, machine))
     with open(os.path.join(args.out, "latest.md"), "w") as out:
-        out.write(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved\n\n{table(rows, checks)}\n")
+        out.write(f"Machine: {machine}; {args.rounds} rounds, contenders interleaved\n\n"
+                  f"{table(rows, checks, failures)}\n")
+    if failures:
+        print(f"\n{len(failures)} contender(s) failed: "
+              + ", ".join(f"{f['workload']}/{f['contender']}" for f in failures), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,4 +1,5 @@
-# `make bench`: GIPCKit against gipc (raw, pickle, msgpack), multiprocessing's spawn and a C baseline, interleaved.
+# `make bench`: GIPCKit against gipc (raw, pickle, msgpack), multiprocessing's spawn, a C baseline and, for the queue
+# workload, procrastinate and Celery (Redis), interleaved.
 # Not part of `make test`: it measures time. Options: BENCH_ROUNDS=5, BENCH_ARGS="--only small,spawn --quick".
 
 BENCH_DIR := .build/bench
@@ -19,6 +20,12 @@ bench-deps: build-deps
 	@[ -x $(BENCH_VENV)/bin/python ] || $(PYTHON) -m venv $(BENCH_VENV)
 	@$(BENCH_VENV)/bin/python -c 'import gipc, gevent, msgpack' 2>/dev/null || \
 		$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check 'gipc==1.8.0' gevent 'msgpack>=1.0,<2'
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "installing redis-server (the queue workload's Celery broker)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+	@$(BENCH_VENV)/bin/python -c 'import procrastinate, psycopg, celery, redis' 2>/dev/null || \
+		$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check 'procrastinate==3.10.0' \
+			'psycopg[binary]==3.3.9' 'celery[redis]==5.7.0'
 
 bench: bench-deps
 	$(SWIFT) build -c release --product gipc $(RELEASE_FLAGS) $(SWIFT_FLAGS)
