@@ -52,7 +52,7 @@ struct ImmediateSendTests {
         let late = SelfCheckingFrame.make(sender: 8, sequence: 0, size: 300)
         let waiting = Task { try await pipe.writer.sendInTurn(late, timeout: .seconds(30)) }
         for expected in sent + [frame, late] {
-            #expect(try await pipe.reader.receive(timeout: .seconds(10)) == expected)
+            #expect(try await pipe.reader.receive(timeout: .seconds(30)) == expected)
         }
         try await finishing.value
         try await waiting.value
