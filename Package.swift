@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "GIPCKit", targets: ["GIPCKit"]),
         .library(name: "GIPCTransport", targets: ["GIPCTransport"]),
         .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
+        .library(name: "GIPCActors", targets: ["GIPCActors"]),
         .executable(name: "gipc", targets: ["gipc"]),
     ],
     dependencies: [
@@ -35,6 +36,8 @@ let package = Package(
             dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
+        // Distributed actors hosted in child processes: a DistributedActorSystem over GIPCKit's children and pipes.
+        .target(name: "GIPCActors", dependencies: ["GIPCKit"], path: "Sources/Actors"),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
         // executable).
         .target(name: "GIPCBenchRecord", path: "Sources/BenchRecord"),
@@ -69,8 +72,15 @@ let package = Package(
         .target(name: "GIPCTestEntries", dependencies: ["GIPCKit"], path: "Tests/TestEntries"),
         .executableTarget(
             name: "gipc-test-host",
-            dependencies: ["GIPCKit", "GIPCTestEntries"],
+            dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCActors", "GIPCActorsTestEntries"],
             path: "Tests/TestHost"
+        ),
+        // The actor types the GIPCActors tests host in children of gipc-test-host, and the tests.
+        .target(name: "GIPCActorsTestEntries", dependencies: ["GIPCActors"], path: "Tests/ActorsTestEntries"),
+        .testTarget(
+            name: "GIPCActorsTests",
+            dependencies: ["GIPCActors", "GIPCActorsTestEntries", "GIPCTestSupport"],
+            path: "Tests/ActorsTests"
         ),
         // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),

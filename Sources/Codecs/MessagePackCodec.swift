@@ -20,6 +20,9 @@ public struct MessagePackCodec: MessageCodec {
     public var limits: DecodeLimits
     /// The limits that differ from the defaults (see ``MessageCodec/settings``).
     public var settings: [String: String]? { limits.settings }
+    /// What the encoder and decoder offer as `userInfo` to the types they handle (for example the actor system that
+    /// a distributed actor reference resolves with). Not carried with a transferred handle.
+    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates the codec.
     ///
@@ -48,7 +51,7 @@ public struct MessagePackCodec: MessageCodec {
     /// - Throws: The same errors as ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
         let writer = MessagePackWriter()
-        let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: [:])
+        let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: userInfo)
         do {
             try encoder.encode(value, parent: [], key: nil)
         } catch {
@@ -75,7 +78,7 @@ public struct MessagePackCodec: MessageCodec {
             throw CodecError(
                 .trailingBytes, "\(bytes.count - end) bytes follow the value", codec: name, byteOffset: end)
         }
-        let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: [:])
+        let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: userInfo)
         do {
             return try decoder.decode(type, at: 0, parent: [], key: nil)
         } catch {

@@ -1,6 +1,8 @@
+import GIPCActors
+import GIPCActorsTestEntries
 import GIPCKit
 import GIPCTestEntries
 
-// Hosts the entries that the GIPCKit tests start in children.
-await GIPC.bootstrap(TestEntries.all)
+// Hosts the entries that the GIPCKit tests start in children, and the actors that the GIPCActors tests host.
+await GIPC.bootstrap(TestEntries.all, actors: TestActors.all)
 print("gipc-test-host: run by the GIPCKit tests as a child; it has nothing to do on its own")
