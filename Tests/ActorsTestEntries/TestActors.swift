@@ -153,8 +153,9 @@ public distributed actor Relay: HostableActor {
     public distributed func processID() -> Int32 { getpid() }
 }
 
-/// An actor of the parent that children call back.
-public distributed actor Listener {
+/// An actor of the parent that children call back. Hostable, but not listed in ``TestActors/all``: the child
+/// refuses to host it.
+public distributed actor Listener: HostableActor {
     public typealias ActorSystem = GIPCActorSystem
     private var values: [Int] = []
 
