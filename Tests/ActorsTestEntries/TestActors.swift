@@ -120,7 +120,12 @@ public distributed actor Worker: HostableActor {
         let line = Array("worker: about to crash\n".utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         try? await Task.sleep(for: .milliseconds(milliseconds))
-        if signal > 0 { kill(getpid(), signal) }
+        if signal == SIGABRT { abort() }
+        if signal > 0 {
+            // To the process: the calling thread of the cooperative pool may block the signal.
+            kill(getpid(), signal)
+            while true { pause() }
+        }
         exit(code)
     }
     public distributed func processID() -> Int32 { getpid() }
