@@ -44,7 +44,8 @@ let package = Package(
         .executableTarget(
             name: "gipc",
             dependencies: [
-                "GIPCKit", "GIPCBenchRecord", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "GIPCKit", "GIPCActors", "GIPCBenchRecord",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/gipc"
         ),

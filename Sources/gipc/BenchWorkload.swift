@@ -17,6 +17,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case pool
     case poolPipelined = "pool-pipelined"
     case poolChunked = "pool-chunked"
+    case actor
 
     func run(count: Int?) async throws -> BenchResult {
         var result = BenchResult(workload: rawValue)
@@ -47,6 +48,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.pool(count: count ?? 100_000, chunkSize: 1, inFlight: 8, into: &result)
         case .poolChunked:
             try await Self.pool(count: count ?? 500_000, chunkSize: 256, inFlight: 1, into: &result)
+        case .actor:
+            try await Self.actorCalls(count: count ?? 20_000, into: &result)
         }
         return result
     }
