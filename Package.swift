@@ -87,6 +87,8 @@ let package = Package(
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
         .executableTarget(
             name: "gipc-readme-pool-example", dependencies: ["GIPCKit"], path: "Tests/ReadmePoolExample"),
+        .executableTarget(
+            name: "gipc-readme-actor-example", dependencies: ["GIPCActors"], path: "Tests/ReadmeActorExample"),
         // The soak test (make soak): children echo checked messages while random children are killed.
         .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit", "GIPCTestSupport"], path: "Tests/Soak"),
     ]
