@@ -10,6 +10,8 @@ public import GIPCActors
 /// Every actor type the GIPCActors tests host, listed in gipc-test-host's bootstrap.
 public enum TestActors {
     public static let all: [any HostableActor.Type] = [Calculator.self, Worker.self, Relay.self]
+    /// The entries of the actor tests.
+    public static let entries: [any ChildEntry.Type] = [HostilePeer.self]
 }
 
 /// A record with nested values, optionals and collections.
