@@ -25,6 +25,8 @@ final class ActorPeer: Sendable {
         var abandonedWhileSending: Set<UInt64> = []
         /// The tasks running the peer's calls here, by call.
         var incoming: [UInt64: Task<Void, Never>] = [:]
+        /// Calls the peer made here whose task finished before it was recorded in ``incoming``.
+        var finishedEarly: Set<UInt64> = []
         /// What calls fail with from now on.
         var termination: GIPCActorError? = nil
         /// How the connection ended, once the reader has finished; what watchers get.
@@ -135,7 +137,8 @@ final class ActorPeer: Sendable {
             }
         }
         return termination
-            ?? GIPCActorError(.transportFailure, "sending a call failed: \(error)", pid: process?.pid, underlying: error)
+            ?? GIPCActorError(
+                .transportFailure, "sending a call failed: \(error)", pid: process?.pid, underlying: error)
     }
 
     /// Gives up on call `id` (its task was cancelled, or its timeout passed): the caller gets `error` at once and the
@@ -220,12 +223,16 @@ final class ActorPeer: Sendable {
         case .call, .host:
             guard let system else { return GIPCActorError(.shutDown, "the actor system is gone") }
             let id = envelope.call
-            state.withLock { state in
-                state.incoming[id] = Task {
-                    let reply = await system.answer(envelope, from: self)
-                    _ = self.state.withLock { $0.incoming.removeValue(forKey: id) }
-                    try? await self.channel.send(reply)
+            // Made outside the lock: the task may finish before it is recorded, and then is not recorded.
+            let task = Task {
+                let reply = await system.answer(envelope, from: self)
+                self.state.withLock { state in
+                    if state.incoming.removeValue(forKey: id) == nil { state.finishedEarly.insert(id) }
                 }
+                try? await self.channel.send(reply)
+            }
+            state.withLock { state in
+                if state.finishedEarly.remove(id) == nil { state.incoming[id] = task }
             }
         case .cancel:
             state.withLock { $0.incoming[envelope.call] }?.cancel()

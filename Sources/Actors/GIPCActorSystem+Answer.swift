@@ -1,6 +1,6 @@
 import Distributed
-import Synchronization
 import GIPCKit
+import Synchronization
 
 extension GIPCActorSystem {
     /// Runs a peer's `call` or `host` request on this system and returns the answer envelope.

@@ -1,6 +1,6 @@
 public import Distributed
-import Synchronization
 public import GIPCKit
+import Synchronization
 
 extension GIPCActorSystem {
     /// Starts a child process that hosts actors of this system, with the options of `GIPC.start`.
@@ -32,7 +32,10 @@ extension GIPCActorSystem {
         try checkRunning()
         let (mine, theirs): (DuplexPipe<ActorEnvelope, ActorEnvelope>, DuplexPipe<ActorEnvelope, ActorEnvelope>)
         do {
-            (mine, theirs) = try GIPC.duplexPipe(codec: codec ?? self.codec)
+            // This end's reader waits without spinning: an answer takes longer than a spin, and spinning takes the
+            // CPU that the child needs to compute it.
+            (mine, theirs) = try GIPC.duplexPipe(
+                codec: codec ?? self.codec, options: PipeOptions(spinBeforeWaiting: .zero))
         } catch {
             throw GIPCActorError(.transportFailure, "cannot make the child's pipes: \(error)", underlying: error)
         }

@@ -1,6 +1,6 @@
 public import Distributed
-import Synchronization
 import GIPCKit
+import Synchronization
 
 extension GIPCActorSystem {
     @TaskLocal static var taskCallTimeout: Duration? = nil

@@ -46,7 +46,9 @@ extension ActorTests {
             let codec = MessagePackCodec()
             #expect(try codec.encode(40) == [0x28])
             let answer = try codec.encode(ActorEnvelope(kind: .return, call: 7, value: try codec.encode(42)))
-            #expect(answer.map { String(format: "%02x", $0) }.joined() == "83a46b696e64a672657475726ea463616c6c07a576616c7565c4012a")
+            #expect(
+                answer.map { String(format: "%02x", $0) }.joined()
+                    == "83a46b696e64a672657475726ea463616c6c07a576616c7565c4012a")
         }
     }
 }

@@ -10,11 +10,16 @@ extension ActorTests {
         static let replies: [(String, [UInt8])] = [
             ("not an envelope (an integer)", [0x05]),
             ("not MessagePack at all", [0xc1, 0xff, 0x00]),
-            ("an unknown kind", [0x82, 0xa4] + Array("kind".utf8) + [0xa5] + Array("bogus".utf8) + [0xa4]
-                + Array("call".utf8) + [0x01]),
+            (
+                "an unknown kind",
+                [0x82, 0xa4] + Array("kind".utf8) + [0xa5] + Array("bogus".utf8) + [0xa4]
+                    + Array("call".utf8) + [0x01]
+            ),
         ]
 
-        @Test("pending and later calls fail with protocolViolation; the connection closes; nothing hangs", arguments: 0..<3)
+        @Test(
+            "pending and later calls fail with protocolViolation; the connection closes; nothing hangs",
+            arguments: 0..<3)
         func hostile(index: Int) async throws {
             let (_, reply) = Self.replies[index]
             let system = GIPCActorSystem()
