@@ -4,7 +4,7 @@ extension GIPC {
     /// Lists this program's entries and the actor types its children may host, and, when the program was started
     /// as a child, runs the requested entry (or hosts actors) and exits.
     ///
-    /// Call it first thing in `main` instead of ``GIPC/bootstrap(_:)``:
+    /// Call it first thing in `main` instead of ``/GIPCKit/GIPC/bootstrap(_:)``:
     /// ```swift
     /// await GIPC.bootstrap([Indexer.self], actors: [Counter.self, Store.self])
     /// ```

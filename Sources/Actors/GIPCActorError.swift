@@ -28,7 +28,7 @@ public struct GIPCActorError: Error, Sendable, CustomStringConvertible {
         public static let shutDown = Code("shutDown")
         /// No actor with this identity lives where the identity says (it was never there, or it is gone).
         public static let unknownActor = Code("unknownActor")
-        /// The hosting program's bootstrap does not list the actor type (``GIPC/bootstrap(_:actors:)``).
+        /// The hosting program's bootstrap does not list the actor type (``GIPCKit/GIPC/bootstrap(_:actors:)``).
         public static let notRegistered = Code("notRegistered")
         /// The remote side could not find or run the target (a method the other program does not have, a generic
         /// substitution or argument it cannot decode).
@@ -67,7 +67,7 @@ public struct GIPCActorError: Error, Sendable, CustomStringConvertible {
     public let standardErrorTail: [String]?
     /// The type name of the remote error, for ``Code/remoteError``.
     public let remoteType: String?
-    /// The error this one wraps (a ``GIPCError``, a codec's error).
+    /// The error this one wraps (a ``/GIPCKit/GIPCError``, a codec's error).
     public let underlying: (any Error)?
 
     /// Creates an error. Library code uses it; it is public for tests and extensions.

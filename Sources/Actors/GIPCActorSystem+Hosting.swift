@@ -6,7 +6,7 @@ extension GIPCActorSystem {
     /// Starts a child process that hosts actors of this system, with the options of `GIPC.start`.
     ///
     /// The child runs this program (or `host`), whose bootstrap must list the actor types it is asked to host
-    /// (``GIPC/bootstrap(_:actors:)``). It lives until ``shutdown(gracePeriod:)`` or ``ActorHostProcess/stop(gracePeriod:)``.
+    /// (``GIPCKit/GIPC/bootstrap(_:actors:)``). It lives until ``shutdown(gracePeriod:)`` or ``ActorHostProcess/stop(gracePeriod:)``.
     /// - Parameters:
     ///   - name: the process's `argv[0]`; default: "<file name of the host program>: GIPCActors.host".
     ///   - daemon: if `true`, the child is killed when this process dies.
@@ -19,7 +19,7 @@ extension GIPCActorSystem {
     /// - Returns: the hosting child.
     /// - Throws: ``GIPCActorError`` with ``GIPCActorError/Code/shutDown`` after ``shutdown(gracePeriod:)``,
     ///   ``GIPCActorError/Code/transportFailure`` when the child cannot start (``GIPCActorError/underlying`` holds
-    ///   GIPCKit's error: ``GIPCError/Code/spawnFailed``, ``GIPCError/Code/entryNotFound``, …); `CancellationError`.
+    ///   GIPCKit's error: ``/GIPCKit/GIPCError/Code/spawnFailed``, ``/GIPCKit/GIPCError/Code/entryNotFound``, …); `CancellationError`.
     public func spawnHost(
         name: String? = nil,
         daemon: Bool = false,

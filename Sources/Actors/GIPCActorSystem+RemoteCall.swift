@@ -14,6 +14,7 @@ extension GIPCActorSystem {
     /// ```
     /// - Parameters:
     ///   - timeout: how long each call may take; it overrides the system's `callTimeout`.
+    ///   - isolation: the actor `body` runs on; by default the caller's.
     ///   - body: the code whose calls it bounds.
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws.

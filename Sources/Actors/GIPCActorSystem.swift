@@ -19,7 +19,7 @@ import Synchronization
 ///
 /// When a hosting child dies, every pending and later call to its actors fails at once with
 /// ``GIPCActorError/Code/hostExited`` and the child's exit status. Cancelling a calling task cancels the remote
-/// call's task; ``withCallTimeout(_:_:)`` and `callTimeout` bound a call's duration. ``shutdown(gracePeriod:)``
+/// call's task; ``withCallTimeout(_:isolation:_:)`` and `callTimeout` bound a call's duration. ``shutdown(gracePeriod:)``
 /// stops every child as `GIPC.withChild` does.
 public final class GIPCActorSystem: DistributedActorSystem, Sendable {
     public typealias ActorID = GIPCActorID
@@ -32,7 +32,7 @@ public final class GIPCActorSystem: DistributedActorSystem, Sendable {
     public let node: UInt64
     /// The codec of the children this system starts, unless one is chosen per child.
     public let codec: any MessageCodec
-    /// The timeout of every remote call made without ``withCallTimeout(_:_:)``; `nil` for none.
+    /// The timeout of every remote call made without ``withCallTimeout(_:isolation:_:)``; `nil` for none.
     public let callTimeout: Duration?
 
     /// An actor of this system: held weakly when the user made it, strongly when a peer asked for it (a hosted

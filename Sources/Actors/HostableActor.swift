@@ -2,7 +2,7 @@ public import Distributed
 import Synchronization
 
 /// A distributed actor type that a child process can make on request: list it in the program's bootstrap
-/// (``GIPC/bootstrap(_:actors:)``), then ask the system to host one (``GIPCActorSystem/host(_:in:)``).
+/// (``GIPCKit/GIPC/bootstrap(_:actors:)``), then ask the system to host one (``GIPCActorSystem/host(_:in:)``).
 ///
 /// ```swift
 /// distributed actor Counter: HostableActor {
