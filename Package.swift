@@ -73,11 +73,15 @@ let package = Package(
         .target(name: "GIPCTestEntries", dependencies: ["GIPCKit"], path: "Tests/TestEntries"),
         .executableTarget(
             name: "gipc-test-host",
-            dependencies: ["GIPCKit", "GIPCTestEntries", "GIPCActors", "GIPCActorsTestEntries"],
+            dependencies: ["GIPCKit", "GIPCTestEntries"],
             path: "Tests/TestHost"
         ),
-        // The actor types the GIPCActors tests host in children of gipc-test-host, and the tests.
+        // The actor types (and entries) the GIPCActors tests start in children, the program that hosts them, and
+        // the tests.
         .target(name: "GIPCActorsTestEntries", dependencies: ["GIPCActors"], path: "Tests/ActorsTestEntries"),
+        .executableTarget(
+            name: "gipc-actors-test-host", dependencies: ["GIPCActors", "GIPCActorsTestEntries"],
+            path: "Tests/ActorsTestHost"),
         .testTarget(
             name: "GIPCActorsTests",
             dependencies: ["GIPCActors", "GIPCActorsTestEntries", "GIPCTestSupport"],

@@ -9,11 +9,12 @@ import Testing
     import Darwin
 #endif
 
-/// Points GIPCKit at the gipc-test-host program, built next to the test bundle, which hosts the test actors.
+/// The gipc-actors-test-host program, built next to the test bundle, which hosts the test actors; the tests name it
+/// with `host:` (GIPC.entryHost belongs to the GIPCKit tests that run meanwhile).
 enum TestHost {
     static let path: String = {
         let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return runner.deletingLastPathComponent().appendingPathComponent("gipc-test-host").path
+        return runner.deletingLastPathComponent().appendingPathComponent("gipc-actors-test-host").path
     }()
 }
 
