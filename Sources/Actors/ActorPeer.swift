@@ -247,6 +247,10 @@ final class ActorPeer: Sendable {
     /// The error that the connection's end means, after receiving failed with `error`.
     private func ending(after error: any Error) async -> GIPCActorError {
         let shuttingDown = state.withLock { $0.shuttingDown }
+        if let error = error as? GIPCActorError, !shuttingDown {
+            _ = channel.closeSending()
+            return error
+        }
         var status: ExitStatus? = nil
         var tail: [String]? = nil
         var description = "\(error)"

@@ -34,7 +34,8 @@ struct ActorHostEntry: ChildEntry {
 
     static func main(_ arguments: Arguments) async throws {
         let system = GIPCActorSystem(node: arguments.node, codec: arguments.channel.codec)
-        let parent = system.connect(to: arguments.parentNode, over: arguments.channel, process: nil)
+        let parent = system.connect(
+            to: arguments.parentNode, over: try ActorHostChannel(arguments.channel), process: nil)
         _ = await parent.termination()
         await system.shutdown(gracePeriod: .seconds(2))
     }
