@@ -32,10 +32,7 @@ extension GIPCActorSystem {
         try checkRunning()
         let (mine, theirs): (DuplexPipe<ActorEnvelope, ActorEnvelope>, DuplexPipe<ActorEnvelope, ActorEnvelope>)
         do {
-            // This end's reader waits without spinning: an answer takes longer than a spin, and spinning takes the
-            // CPU that the child needs to compute it.
-            (mine, theirs) = try GIPC.duplexPipe(
-                codec: codec ?? self.codec, options: PipeOptions(spinBeforeWaiting: .zero))
+            (mine, theirs) = try GIPC.duplexPipe(codec: codec ?? self.codec)
         } catch {
             throw GIPCActorError(.transportFailure, "cannot make the child's pipes: \(error)", underlying: error)
         }
