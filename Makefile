@@ -4,6 +4,10 @@ SWIFT ?= swift
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS ?= -Xswiftc -warnings-as-errors
+# Release builds of gipc (`make demo`, `make bench`) link the Swift runtime, standard library and Foundation
+# statically where the toolchain can (Linux): a child then starts without the dynamic loader binding ~20 shared
+# libraries (docs/PROCESSES.md, "Start-up cost"). Empty elsewhere; `make bench RELEASE_FLAGS=` builds it dynamically.
+RELEASE_FLAGS ?= $(if $(filter Linux,$(shell uname -s)),--static-swift-stdlib)
 # Python packages the tests' peers need live in a virtual environment, never in the interpreter itself; the tests
 # run with it first on PATH, so their `python3` is the environment's.
 TEST_VENV := $(CURDIR)/.build/test-venv
@@ -61,7 +65,7 @@ docs: build-deps
 	@SWIFT="$(SWIFT)" scripts/docs.sh $(DOCS_TARGETS)
 
 demo: build-deps
-	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product gipc $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	$$($(SWIFT) build -c release --show-bin-path)/gipc demo
 
 format:

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.2
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -9,12 +10,19 @@ let package = Package(
         .library(name: "GIPCTransport", targets: ["GIPCTransport"]),
         .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
         .library(name: "GIPCActors", targets: ["GIPCActors"]),
+        // `@MessagePackCodable`: generated MessagePack coders. Its own product, so that only its users build
+        // swift-syntax.
+        .library(name: "GIPCCodecMacros", targets: ["GIPCCodecMacros"]),
         .executable(name: "gipc", targets: ["gipc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // HMAC for the socket handshake (MD5, SHA-256, SHA-384, SHA3-256, SHA3-384: CPython's five digests).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // Only the `swift package generate-documentation` command (make docs); nothing here links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Only the @MessagePackCodable macro (GIPCCodecMacros) builds it.
+        .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
     ],
     targets: [
         // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).
@@ -29,8 +37,24 @@ let package = Package(
         // The runtime that framing and process monitoring build on: the reactor, waiters, timers, the FIFO lock,
         // deadlines, dedicated threads. Package-level API only; its README says how a wait flows.
         .target(name: "GIPCRuntime", dependencies: ["CGIPCSystem"], path: "Sources/Runtime", exclude: ["README.md"]),
-        .target(name: "GIPCTransport", dependencies: ["GIPCRuntime", "CGIPCSystem"], path: "Sources/Transport"),
+        .target(
+            name: "GIPCTransport",
+            dependencies: ["GIPCRuntime", "CGIPCSystem", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Transport"),
         .target(name: "GIPCCodecs", dependencies: ["CMsgPack"], path: "Sources/Codecs"),
+        // The compiler plugin behind @MessagePackCodable, and the module that declares the macro.
+        .macro(
+            name: "GIPCCodecMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ],
+            path: "Sources/CodecMacrosPlugin"
+        ),
+        .target(
+            name: "GIPCCodecMacros", dependencies: ["GIPCCodecs", "GIPCCodecMacrosPlugin"], path: "Sources/CodecMacros"),
         .target(
             name: "GIPCKit",
             dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
@@ -39,8 +63,8 @@ let package = Package(
         // Distributed actors hosted in child processes: a DistributedActorSystem over GIPCKit's children and pipes.
         .target(name: "GIPCActors", dependencies: ["GIPCKit"], path: "Sources/Actors"),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
-        // executable).
-        .target(name: "GIPCBenchRecord", path: "Sources/BenchRecord"),
+        // executable); also as a @MessagePackCodable twin, for the generated coders.
+        .target(name: "GIPCBenchRecord", dependencies: ["GIPCCodecMacros", "GIPCCodecs"], path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
             dependencies: [
@@ -48,6 +72,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/gipc"
+        ),
+        // `make profile-codec`: the benchmark record through each codec N times, run under callgrind (mk/profile.mk).
+        .executableTarget(
+            name: "gipc-codec-profile", dependencies: ["GIPCCodecs", "GIPCBenchRecord"], path: "Benchmarks/CodecProfile"
         ),
         .testTarget(name: "GIPCRuntimeTests", dependencies: ["GIPCRuntime"], path: "Tests/RuntimeTests"),
         .testTarget(

@@ -21,7 +21,7 @@ bench-deps: build-deps
 		$(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check 'gipc==1.8.0' gevent 'msgpack>=1.0,<2'
 
 bench: bench-deps
-	$(SWIFT) build -c release --product gipc $(SWIFT_FLAGS)
+	$(SWIFT) build -c release --product gipc $(RELEASE_FLAGS) $(SWIFT_FLAGS)
 	@mkdir -p $(BENCH_DIR)
 	$(CC) -O2 -Wall -Wextra -Werror -o $(BENCH_DIR)/pipe_baseline Benchmarks/c/pipe_baseline.c
 	$(PYTHON) Benchmarks/run.py --rounds $(BENCH_ROUNDS) \

@@ -7,7 +7,7 @@
 SECONDS ?= 60
 MINUTES ?= 2
 SOAK_SECONDS ?= $(shell echo $$(( $(MINUTES) * 60 )))
-FUZZ_TARGETS ?= frame msgpack plist json value
+FUZZ_TARGETS ?= frame msgpack plist json value handshake
 FUZZ_RSS_MB ?= 2048
 FUZZ_MAX_LEN ?= 65536
 FUZZ_OUT ?= .build/fuzz

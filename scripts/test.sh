@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`'s test run: `swift test --skip-build "$@"`, its whole output kept in $TEST_LOG (.build/test.log), and on
 # the terminal only one line per suite, every failure, skip and crash in full, what tests print themselves, and the
-# closing summaries. The exit status is swift test's.
+# closing summaries; then the process tests once more under the forkserver start method (below). The exit status is
+# swift test's: nonzero when either pass fails.
 #
 # `swift test` runs two passes in one process: XCTest first, then Swift Testing. This package's tests all use Swift
 # Testing, so the XCTest pass finds nothing and reports "Executed 0 tests" twice (once for the bundle, debug.xctest,
@@ -33,4 +34,16 @@ filter() {
 }
 
 # pipefail: the status of the pipeline is swift test's whenever it fails.
-"$SWIFT" test --skip-build "$@" 2>&1 | tee "$TEST_LOG" | filter
+status=0
+"$SWIFT" test --skip-build "$@" 2>&1 | tee "$TEST_LOG" | filter || status=$?
+
+# Every process test once more with the forkserver as the default start method (GIPC_START_METHOD, read once by
+# each process, children included): the process suites (GIPCKitTests.ProcessTests) unless arguments choose tests,
+# then those. Linux only: elsewhere the forkserver starts children as spawn does. FORKSERVER_PASS=0 skips it.
+if [ "$(uname -s)" = Linux ] && [ "${FORKSERVER_PASS:-1}" != 0 ]; then
+    FORKSERVER_LOG="${TEST_LOG%.log}-forkserver.log"
+    if [ $# -eq 0 ]; then set -- --filter GIPCKitTests.ProcessTests; fi
+    echo "GIPC_START_METHOD=forkserver $SWIFT test --skip-build $* (full log: $FORKSERVER_LOG)"
+    GIPC_START_METHOD=forkserver "$SWIFT" test --skip-build "$@" 2>&1 | tee "$FORKSERVER_LOG" | filter || status=$?
+fi
+exit "$status"

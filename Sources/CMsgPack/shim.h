@@ -8,10 +8,62 @@ typedef struct gipc_msgpack_writer {
     msgpack_packer packer;
 } gipc_msgpack_writer;
 
+/// The packer's write callback: `msgpack_sbuffer_write` (it grows the buffer the same way, by doubling from 8 KiB),
+/// with the few bytes of a header or number copied inline instead of through a call to `memcpy`.
+static inline int gipc_msgpack_append(void *data, const char *bytes, size_t length) {
+    msgpack_sbuffer *buffer = (msgpack_sbuffer *)data;
+    if (buffer->alloc - buffer->size < length) { return msgpack_sbuffer_write(data, bytes, length); }
+    char *out = buffer->data + buffer->size;
+    switch (length) {  // The lengths of msgpack-c's headers and numbers.
+    case 1: out[0] = bytes[0]; break;
+    case 2: memcpy(out, bytes, 2); break;
+    case 3: memcpy(out, bytes, 3); break;
+    case 5: memcpy(out, bytes, 5); break;
+    case 9: memcpy(out, bytes, 9); break;
+    default: memcpy(out, bytes, length); break;
+    }
+    buffer->size += length;
+    return 0;
+}
+
 /// Prepares `writer`: an empty buffer (nothing allocated yet) and a packer pointing at it.
 static inline void gipc_msgpack_writer_init(gipc_msgpack_writer *writer) {
     msgpack_sbuffer_init(&writer->buffer);
-    msgpack_packer_init(&writer->packer, &writer->buffer, msgpack_sbuffer_write);
+    msgpack_packer_init(&writer->packer, &writer->buffer, gipc_msgpack_append);
+}
+
+/// Empties the buffer of `writer` for the next message, keeping its memory.
+static inline void gipc_msgpack_writer_reset(gipc_msgpack_writer *writer) { writer->buffer.size = 0; }
+
+/// Packs a str header and its bytes; returns 0 on success, -1 when memory runs out.
+static inline int gipc_msgpack_pack_string(msgpack_packer *packer, const void *bytes, size_t length) {
+    if (msgpack_pack_str(packer, length) != 0) { return -1; }
+    return msgpack_pack_str_body(packer, bytes, length);
+}
+
+/// Packs a str header and its bytes, the fixstr form (under 32 bytes) straight into the buffer when there is room,
+/// as `msgpack_pack_str` would write it; other lengths through `gipc_msgpack_pack_string`. Returns 0 on success, -1
+/// when memory runs out.
+static inline int gipc_msgpack_pack_short_string(msgpack_packer *packer, const void *bytes, size_t length) {
+    msgpack_sbuffer *buffer = (msgpack_sbuffer *)packer->data;
+    if (length >= 32 || buffer->alloc - buffer->size < length + 1) {
+        return gipc_msgpack_pack_string(packer, bytes, length);
+    }
+    char *out = buffer->data + buffer->size;
+    out[0] = (char)(0xa0 | length);
+    memcpy(out + 1, bytes, length);
+    buffer->size += length + 1;
+    return 0;
+}
+
+/// Widens the container header at `offset` from `from` to `to` bytes, moving everything after it; returns 0 on
+/// success, -1 when memory runs out.
+static inline int gipc_msgpack_widen_header(msgpack_sbuffer *buffer, size_t offset, size_t from, size_t to) {
+    static const char zeros[8] = {0};
+    size_t tail = buffer->size - offset - from;
+    if (msgpack_sbuffer_write(buffer, zeros, to - from) != 0) { return -1; }
+    memmove(buffer->data + offset + to, buffer->data + offset + from, tail);
+    return 0;
 }
 
 /// Frees the buffer of `writer` (not `writer` itself).
@@ -24,8 +76,8 @@ static inline int gipc_msgpack_sbuffer_append(msgpack_sbuffer *buffer, const voi
     return msgpack_sbuffer_write(buffer, (const char *)bytes, length);
 }
 
-/// Writes the smallest array (`is_map` == 0) or map header for `count` into `out` (at least 5 bytes); returns its
-/// length.
+/// Writes the smallest array (`is_map` == 0) or map header for `count` into `out` (1, 3 or 5 bytes, as msgpack-c's
+/// `msgpack_pack_array`/`msgpack_pack_map` choose them); returns its length.
 static inline size_t gipc_msgpack_container_header(unsigned char *out, uint32_t count, int is_map) {
     if (count < 16) {
         out[0] = (unsigned char)((is_map ? 0x80 : 0x90) | count);

@@ -87,13 +87,30 @@ extension MessagePackBytes {
     /// - Throws: `typeMismatch` for anything but str, `invalidUTF8`.
     func string(_ header: MessagePackHeader, at offset: Int) throws(CodecError) -> String {
         guard header.kind == .string else { throw mismatch(header, expected: "a string", at: offset) }
-        let utf8 = payload(header).assumingMemoryBound(to: UInt8.self)
+        let raw = payload(header)
+        let utf8 = raw.assumingMemoryBound(to: UInt8.self)
         // ASCII, the common case, is valid UTF-8: skip the generic validating initializer.
-        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        if Self.isASCII(raw) { return String(decoding: utf8, as: UTF8.self) }
         guard let string = String(validating: utf8, as: UTF8.self) else {
             throw error(.invalidUTF8, "a string is not valid UTF-8", at: offset)
         }
         return string
+    }
+
+    /// Whether every byte of `bytes` is below 0x80, checked eight bytes at a time.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var high: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            high |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// Decodes a bin (or str) item as bytes.

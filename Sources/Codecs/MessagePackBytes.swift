@@ -42,10 +42,27 @@ struct MessagePackBytes {
     ///
     /// - Throws: `truncated` when the header or a string/binary/ext payload runs past the end, `malformed` for the
     ///   unused type byte 0xc1.
+    @inline(__always)
     func header(at offset: Int) throws(CodecError) -> MessagePackHeader {
         guard offset < base.count else {
             throw error(.truncated, "the payload ends where a value should start", at: offset)
         }
+        // The forms of small values, inline in every caller; the others are read by `fullHeader(at:)`.
+        let type = byte(offset)
+        if type < 0x80 {
+            return MessagePackHeader(kind: .int, bits: UInt64(type), payload: offset + 1, next: offset + 1)
+        }
+        if type & 0xe0 == 0xa0 {
+            let length = Int(type & 0x1f)
+            guard length < base.count - offset else { return try fullHeader(at: offset) }
+            return MessagePackHeader(
+                kind: .string, bits: UInt64(length), payload: offset + 1, next: offset + 1 + length)
+        }
+        return try fullHeader(at: offset)
+    }
+
+    /// Reads the header of the item at `offset`, which is in bounds.
+    private func fullHeader(at offset: Int) throws(CodecError) -> MessagePackHeader {
         let type = byte(offset)
         switch type {
         case 0x00...0x7f:

@@ -38,9 +38,14 @@ public struct MessagePackCodec: MessageCodec {
     /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a value nested deeper than
     ///   ``DecodeLimits/maxDepth``, a date outside the timestamp range, or containers written out of order.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var output: [UInt8] = []
-        try encode(value, appendingTo: &output)
-        return output
+        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth, userInfo: userInfo) { encoder in
+            do {
+                try encoder.encode(value, parent: [], key: nil)
+            } catch {
+                throw CodecError(encoding: error, codec: name)
+            }
+            return try encoder.writer.finish()
+        }
     }
 
     /// Encodes `value` as MessagePack after the existing contents of `buffer`.
@@ -50,14 +55,14 @@ public struct MessagePackCodec: MessageCodec {
     ///   - buffer: The buffer the payload is appended to.
     /// - Throws: The same errors as ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
-        let writer = MessagePackWriter()
-        let encoder = MessagePackEncoder(writer: writer, maxDepth: limits.maxDepth, userInfo: userInfo)
-        do {
-            try encoder.encode(value, parent: [], key: nil)
-        } catch {
-            throw CodecError(encoding: error, codec: name)
+        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth, userInfo: userInfo) { encoder in
+            do {
+                try encoder.encode(value, parent: [], key: nil)
+            } catch {
+                throw CodecError(encoding: error, codec: name)
+            }
+            try encoder.writer.finish(appendingTo: &buffer)
         }
-        try writer.finish(appendingTo: &buffer)
     }
 
     /// Decodes a value of type `type` from a MessagePack payload, in place.
@@ -78,11 +83,12 @@ public struct MessagePackCodec: MessageCodec {
             throw CodecError(
                 .trailingBytes, "\(bytes.count - end) bytes follow the value", codec: name, byteOffset: end)
         }
-        let decoder = MessagePackDecoder(bytes: reader, offset: 0, userInfo: userInfo)
-        do {
-            return try decoder.decode(type, at: 0, parent: [], key: nil)
-        } catch {
-            throw CodecError(decoding: error, codec: name)
+        return try MessagePackCoders.withDecoder(bytes: reader, userInfo: userInfo) { decoder in
+            do {
+                return try decoder.decode(type, at: 0, parent: [], key: nil)
+            } catch {
+                throw CodecError(decoding: error, codec: name)
+            }
         }
     }
 }

@@ -1,18 +1,21 @@
 /// The keyed container of ``MessagePackDecoder``: a map whose entries were located once, when it was opened (see
-/// ``MessagePackKeyIndex`` for how keys match).
+/// ``MessagePackKeyIndex`` for how keys match). What reads bytes is in the index, which is not generic; this only
+/// passes keys and adds coding paths to errors.
+///
+/// Its only stored property is the index (which holds the decoder and the coding path), so that the copies the
+/// standard library's type-erasing box makes on every call cost one retain.
 struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let decoder: MessagePackDecoder
-    let codingPath: [any CodingKey]
     private let index: MessagePackKeyIndex
 
-    init(decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]) throws(CodecError) {
-        self.decoder = decoder
-        self.codingPath = codingPath
-        self.index = try MessagePackKeyIndex(bytes: decoder.bytes, header: header)
+    init(index: MessagePackKeyIndex) {
+        self.index = index
     }
 
+    var decoder: MessagePackDecoder { index.decoder }
+    var codingPath: [any CodingKey] { index.codingPath }
+
     var allKeys: [Key] {
-        let bytes = decoder.bytes
+        let bytes = index.bytes
         return index.entries.compactMap { entry in
             if entry.keyStart >= 0 {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes.base[entry.keyStart..<entry.keyEnd])
@@ -25,66 +28,90 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
         }
     }
 
-    private func find(_ key: Key) -> Int? {
-        index.find(name: key.stringValue, intValue: key.intValue.map(Int64.init))
-    }
-
-    private func find(name: String, intValue: Int64?) -> Int? {
-        index.find(name: name, intValue: intValue)
-    }
-
-    private func value(for key: Key) throws -> Int {
-        guard let offset = find(key) else {
+    /// The index of the entry for `key`.
+    ///
+    /// - Throws: `keyNotFound`.
+    @inline(__always)
+    private func entry(for key: Key) throws -> Int {
+        guard let found = index.find(name: key.stringValue, intValue: key.intValue) else {
             throw CodecError(
                 .keyNotFound, "the map has no key \"\(key.stringValue)\"", codec: "msgpack",
                 codingPath: CodecError.path(codingPath + [key]))
         }
-        return offset
+        return found
     }
 
-    func contains(_ key: Key) -> Bool { find(key) != nil }
+    /// The offset of the value for `key`.
+    private func value(for key: Key) throws -> Int { index.entries[try entry(for: key)].value }
+
+    func contains(_ key: Key) -> Bool { index.find(name: key.stringValue, intValue: key.intValue) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        decoder.bytes.byte(try value(for: key)) == 0xc0
+        index.entries[try entry(for: key)].header.kind == .null
     }
 
+    /// Reads the value for `key` with `body`, given the index and the entry's position in it.
     @inline(__always)
-    private func scalar<R>(_ key: Key, _ body: (MessagePackHeader, Int) throws(CodecError) -> R) throws -> R {
-        let offset = try value(for: key)
-        do throws(CodecError) { return try body(try decoder.bytes.header(at: offset), offset) } catch {
+    private func scalar<R>(_ key: Key, _ body: (MessagePackKeyIndex, Int) throws(CodecError) -> R) throws -> R {
+        let found = try entry(for: key)
+        do throws(CodecError) { return try body(index, found) } catch {
             throw error.withCodingPath(codingPath + [key])
         }
     }
 
-    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
-        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.integer(h, as: T.self, at: o) }
-    }
-
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
-        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.bool(h, at: o) }
+        try scalar(key) { index, found throws(CodecError) in try index.bool(found) }
     }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
-        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.string(h, at: o) }
+        try scalar(key) { index, found throws(CodecError) in try index.string(found) }
     }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
-        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.double(h, at: o) }
+        try scalar(key) { index, found throws(CodecError) in try index.double(found) }
     }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
-        try scalar(key) { h, o throws(CodecError) in try decoder.bytes.float(h, at: o) }
+        try scalar(key) { index, found throws(CodecError) in try index.float(found) }
     }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, key) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, key) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, key) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, key) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, key) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, key) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, key) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, key) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: Int.self) }
+    }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: Int8.self) }
+    }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: Int16.self) }
+    }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: Int32.self) }
+    }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: Int64.self) }
+    }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt.self) }
+    }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt8.self) }
+    }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt16.self) }
+    }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt32.self) }
+    }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try scalar(key) { index, found throws(CodecError) in try index.integer(found, as: UInt64.self) }
+    }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try decoder.decode(type, at: try value(for: key), parent: codingPath, key: key)
+        let offset = try value(for: key)
+        do throws(CodecError) {
+            if let leaf = MessagePackLeaf.of(type) {
+                return try decoder.decodeLeaf(leaf, as: type, at: offset, path: { codingPath + [key] })
+            }
+        } catch {
+            throw error.withCodingPath(codingPath + [key])
+        }
+        return try decoder.decode(type, at: offset, parent: codingPath, key: key, leavesChecked: true)
     }
 
     func nestedContainer<NestedKey: CodingKey>(
@@ -100,7 +127,8 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
     }
 
     func superDecoder() throws -> any Decoder {
-        try superDecoder(offset: find(name: "super", intValue: nil), key: SuperKey())
+        try superDecoder(
+            offset: index.find(name: "super", intValue: nil).map { index.entries[$0].value }, key: SuperKey())
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {

@@ -6,31 +6,72 @@ internal import Foundation
 /// One decoder object serves a whole message: decoding a nested value moves it to the value's offset and back, so
 /// that no decoder is allocated per field.
 final class MessagePackDecoder: Decoder {
-    let bytes: MessagePackBytes
+    @exclusivity(unchecked) private(set) var bytes: MessagePackBytes
     /// The offset of the value this decoder currently stands for.
-    var offset: Int
-    var codingPath: [any CodingKey] = []
-    let userInfo: [CodingUserInfoKey: Any]
+    @exclusivity(unchecked) var offset: Int
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
+    @exclusivity(unchecked) var userInfo: [CodingUserInfoKey: Any]
+    /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more. Each
+    /// holds this decoder: ``dropIndexes()`` breaks the cycle when the decoder is no longer used.
+    @exclusivity(unchecked) private var indexes: [MessagePackKeyIndex] = []
+    /// The types recently found to be (or not to be) optionals.
+    @exclusivity(unchecked) var optionalTypes = MessagePackOptionalTypes()
+    /// The types recently found to be (or not to be) ``MessagePackCodable``.
+    @exclusivity(unchecked) private var generatedTypes = MessagePackGeneratedTypes()
+    /// Whether this decoder keeps indexes (the thread's decoder does; decoders made for one use do not).
+    private let keepsIndexes: Bool
 
-    init(bytes: MessagePackBytes, offset: Int, userInfo: [CodingUserInfoKey: Any]) {
+    init(
+        bytes: MessagePackBytes, offset: Int, keepsIndexes: Bool = false, userInfo: [CodingUserInfoKey: Any] = [:]
+    ) {
         self.bytes = bytes
         self.offset = offset
         self.userInfo = userInfo
+        self.keepsIndexes = keepsIndexes
+    }
+
+    /// Lets go of the kept indexes.
+    func dropIndexes() { indexes.removeAll() }
+
+    /// Makes the decoder ready for a new message in `bytes`.
+    func prepare(bytes: MessagePackBytes, userInfo: [CodingUserInfoKey: Any]) {
+        self.bytes = bytes
+        self.userInfo = userInfo
+        offset = 0
+        codingPath = []
     }
 
     func failure(_ error: CodecError, _ path: [any CodingKey]) -> CodecError {
         error.withCodingPath(path)
     }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+    /// An index no container holds, filled for the map `header`.
+    private func index(for header: MessagePackHeader) throws(CodecError) -> MessagePackKeyIndex {
+        for position in indexes.indices where isKnownUniquelyReferenced(&indexes[position]) {
+            try indexes[position].fill(decoder: self, header: header, codingPath: codingPath)
+            return indexes[position]
+        }
+        let index = MessagePackKeyIndex(decoder: self)
+        try index.fill(decoder: self, header: header, codingPath: codingPath)
+        if keepsIndexes, indexes.count < 8 { indexes.append(index) }
+        return index
+    }
+
+    /// The index of the map at the decoder's offset.
+    ///
+    /// - Throws: `typeMismatch` when the value there is not a map, with the decoder's coding path.
+    func mapIndex() throws(CodecError) -> MessagePackKeyIndex {
         do throws(CodecError) {
             let header = try bytes.header(at: offset)
             guard header.kind == .map else { throw bytes.mismatch(header, expected: "a map", at: offset) }
-            return KeyedDecodingContainer(
-                try MessagePackKeyedDecoding<Key>(decoder: self, header: header, codingPath: codingPath))
+            return try index(for: header)
         } catch {
             throw failure(error, codingPath)
         }
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(MessagePackKeyedDecoding<Key>(index: try mapIndex()))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -47,17 +88,18 @@ final class MessagePackDecoder: Decoder {
         MessagePackSingleValueDecoding(decoder: self, offset: offset, codingPath: codingPath)
     }
 
-    /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:at:path:)``), byte
+    /// Decodes the value at `offset` as `T`: scalars and arrays of scalars (see ``decodeLeaf(_:as:at:path:)``), byte
     /// arrays, `Data`, `Date` and ``Value`` directly, anything else
     /// through its `init(from:)` with this decoder moved to `offset`. The coding path is `parent` followed by `key`,
-    /// built only when it is needed (a nested `init(from:)` or an error).
+    /// built only when it is needed (a nested `init(from:)` or an error). `leavesChecked` says that the caller has
+    /// already tried ``decodeLeaf(_:as:at:path:)``.
     func decode<T: Decodable>(
-        _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?
+        _ type: T.Type, at offset: Int, parent: [any CodingKey], key: (any CodingKey)?, leavesChecked: Bool = false
     ) throws -> T {
         var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         do throws(CodecError) {
-            if let leaf = try decodeLeaf(type, at: offset, path: { path }) {
-                return leaf
+            if !leavesChecked, let leaf = MessagePackLeaf.of(type) {
+                return try decodeLeaf(leaf, as: type, at: offset, path: { path })
             }
             if T.self == Value.self { return try decodeValue(at: offset) as! T }
             if T.self == Date.self { return try bytes.date(bytes.header(at: offset), at: offset) as! T }
@@ -71,7 +113,19 @@ final class MessagePackDecoder: Decoder {
         } catch {
             throw failure(error, path)
         }
+        if let direct = generatedTypes.generated(T.self) {
+            return try scoped(offset: offset, path: path) { decoder in
+                try decoder.decodeGenerated(direct, as: T.self)
+            }
+        }
         return try scoped(offset: offset, path: path) { try T(from: $0) }
+    }
+
+    /// Decodes the value at the decoder's offset with the generated coder of `type`, which is `T`.
+    private func decodeGenerated<G: MessagePackCodable, T>(_ type: G.Type, as: T.Type) throws -> T {
+        assert(G.self == T.self, "the generated coder of another type")
+        let value = try G(messagePack: MessagePackMapReader(index: mapIndex()))
+        return withUnsafePointer(to: value) { UnsafeRawPointer($0).assumingMemoryBound(to: T.self).pointee }
     }
 
     /// Decodes the value at `offset` as a ``Value``, recursively (the payload's depth was already checked).

@@ -75,13 +75,19 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
 /// The unkeyed container of ``MessagePackEncoder``: an array whose header is written when the message is finished.
 struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
     let encoder: MessagePackEncoder
-    let slot: Int
     let codingPath: [any CodingKey]
-    private(set) var count = 0
+    // The container's identifier and its element count share one word, so that the container fits an existential's
+    // inline buffer (three words) and `unkeyedContainer()` allocates no box. The writer refuses more than 2^32-1
+    // elements.
+    private let slot32: UInt32
+    private var count32: UInt32 = 0
+
+    var slot: Int { Int(slot32) }
+    var count: Int { Int(count32) }
 
     init(encoder: MessagePackEncoder, slot: Int, codingPath: [any CodingKey]) {
         self.encoder = encoder
-        self.slot = slot
+        self.slot32 = UInt32(truncatingIfNeeded: slot)
         self.codingPath = codingPath
     }
 
@@ -94,7 +100,7 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
         do throws(CodecError) { try writer.addEntry(to: slot) } catch {
             throw error.withCodingPath(codingPath + [IndexKey(count)])
         }
-        count += 1
+        count32 &+= 1
         return writer
     }
 

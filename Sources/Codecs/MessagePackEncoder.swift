@@ -7,19 +7,34 @@ internal import Foundation
 /// as an empty map, as Foundation's JSONEncoder writes `{}`.
 final class MessagePackEncoder: Encoder {
     let writer: MessagePackWriter
-    let maxDepth: Int
-    var codingPath: [any CodingKey] = []
-    let userInfo: [CodingUserInfoKey: Any]
-    private(set) var depth = 0
+    @exclusivity(unchecked) private(set) var maxDepth: Int
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
+    @exclusivity(unchecked) var userInfo: [CodingUserInfoKey: Any]
+    @exclusivity(unchecked) private(set) var depth = 0
     /// The writer offset where the value being encoded starts.
-    private var valueStart = 0
-    /// The map slot opened for the value being encoded, reused when `container(keyedBy:)` is called again.
-    private var valueMapSlot = -1
+    @exclusivity(unchecked) private var valueStart = 0
+    /// The types recently found to be (or not to be) optionals.
+    @exclusivity(unchecked) var optionalTypes = MessagePackOptionalTypes()
+    /// The types recently found to be (or not to be) ``MessagePackCodable``.
+    @exclusivity(unchecked) private var generatedTypes = MessagePackGeneratedTypes()
+    /// The map opened for the value being encoded, reused when `container(keyedBy:)` is called again.
+    @exclusivity(unchecked) private var valueMapSlot = -1
 
-    init(writer: MessagePackWriter, maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+    init(writer: MessagePackWriter, maxDepth: Int, userInfo: [CodingUserInfoKey: Any] = [:]) {
         self.writer = writer
         self.maxDepth = maxDepth
         self.userInfo = userInfo
+    }
+
+    /// Makes the encoder (and its writer) ready for a new message.
+    func prepare(maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
+        writer.reset()
+        self.maxDepth = maxDepth
+        self.userInfo = userInfo
+        codingPath = []
+        depth = 0
+        valueStart = 0
+        valueMapSlot = -1
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -72,11 +87,21 @@ final class MessagePackEncoder: Encoder {
                 (valueStart, valueMapSlot, codingPath) = saved
                 depth -= 1
             }
-            try value.encode(to: self)
+            if let direct = generatedTypes.generated(T.self) {
+                try withUnsafePointer(to: value) { try encodeGenerated(direct, UnsafeRawPointer($0)) }
+            } else {
+                try value.encode(to: self)
+            }
             if writer.size == valueStart {
                 _ = writer.beginContainer(isMap: true)
             }
         }
+    }
+
+    /// Encodes the value of type `type` at `pointer` with its generated coder (`type` is the value's own type, as a
+    /// ``MessagePackCodable`` type: no cast of the value is needed).
+    private func encodeGenerated<G: MessagePackCodable>(_ type: G.Type, _ pointer: UnsafeRawPointer) throws {
+        try pointer.assumingMemoryBound(to: G.self).pointee.encodeMessagePack(to: MessagePackMapWriter(encoder: self))
     }
 
     /// Writes a ``Value`` directly.

@@ -1,38 +1,48 @@
 internal import CMsgPack
 internal import Foundation
 
-/// Streams MessagePack into a msgpack-c buffer through msgpack-c's packer.
+/// Streams MessagePack into one growing msgpack-c buffer through msgpack-c's packer; the buffer is kept from message
+/// to message (see ``MessagePackCoders``), so that a message allocates nothing here once the buffer is large enough.
 ///
 /// Codable does not say how many entries a container will get before they are encoded, yet MessagePack writes the
-/// count first. The writer therefore reserves five bytes for each container header, counts entries as they
-/// arrive, and in ``finish(appendingTo:)`` writes each header in its smallest form while closing the gaps, in one
-/// pass. The result is byte-identical to packing a fully known value.
+/// count first. The writer writes each container header once, in the smallest form (one byte), counts entries as
+/// they arrive, widens the header in place at the 16th entry (three bytes) and the 65,536th (five bytes), moving
+/// the bytes after it, and fills in the count when the container is closed. The result is byte-identical to packing
+/// a fully known value, without a second pass over the output.
 ///
 /// Containers must be written in order: once an entry is written to a container, the containers opened inside
 /// it earlier are closed; writing to a closed container is an error (Codable's nested containers allow such
 /// interleaving in principle; JSON-style tree encoders accept it, a streaming encoder cannot).
+///
+/// The state is only ever touched by the one thread encoding a message, through this final class, so its fields opt
+/// out of dynamic exclusivity checks.
 final class MessagePackWriter {
-    private struct Slot {
+    /// An open container: where its header is, how long the header is now, and how many entries it has.
+    private struct Open {
+        var id: Int
         var offset: Int
+        var headerLength: Int
         var count: Int
         var isMap: Bool
     }
 
-    private static let reserved = 5
     private let storage: UnsafeMutablePointer<gipc_msgpack_writer>
     let packer: UnsafeMutablePointer<msgpack_packer>
-    private var slots: [Slot] = []
-    private var open: [Int] = []
-    private var failed = false
-    /// The first ordering error, reported again by ``finish(appendingTo:)`` for the container calls that cannot
-    /// throw (`nestedContainer`, `superEncoder`).
-    private var orderingError: CodecError?
+    /// The open containers, innermost last.
+    @exclusivity(unchecked) private var open: [Open] = []
+    /// The identifier of the next container (identifiers are never reused within a message).
+    @exclusivity(unchecked) private var nextID = 0
+    @exclusivity(unchecked) private var failed = false
+    /// The first error (an ordering error, or a container with more than 2^32-1 entries), reported again by
+    /// ``finish(appendingTo:)`` for the container calls that cannot throw (`nestedContainer`, `superEncoder`).
+    @exclusivity(unchecked) private var deferredError: CodecError?
 
     init() {
         storage = .allocate(capacity: 1)
         gipc_msgpack_writer_init(storage)
         let offset = MemoryLayout<gipc_msgpack_writer>.offset(of: \.packer) ?? 0
         packer = (UnsafeMutableRawPointer(storage) + offset).assumingMemoryBound(to: msgpack_packer.self)
+        open.reserveCapacity(16)
     }
 
     deinit {
@@ -40,7 +50,20 @@ final class MessagePackWriter {
         storage.deallocate()
     }
 
-    /// The number of bytes written so far (reserved header bytes included).
+    /// Empties the writer for the next message. A buffer that grew beyond 1 MiB is given back.
+    func reset() {
+        if storage.pointee.buffer.alloc > 1 << 20 {
+            gipc_msgpack_writer_destroy(storage)
+            gipc_msgpack_writer_init(storage)
+        }
+        gipc_msgpack_writer_reset(storage)
+        open.removeAll(keepingCapacity: true)
+        nextID = 0
+        failed = false
+        deferredError = nil
+    }
+
+    /// The number of bytes written so far.
     var size: Int { storage.pointee.buffer.size }
 
     @inline(__always)
@@ -56,16 +79,14 @@ final class MessagePackWriter {
     func write(_ value: Double) { check(msgpack_pack_double(packer, value)) }
 
     func write(_ value: String) {
-        if let done: Void = value.utf8.withContiguousStorageIfAvailable({ writeString(UnsafeRawBufferPointer($0)) }) {
-            return done
-        }
-        var copy = value
-        copy.withUTF8 { writeString(UnsafeRawBufferPointer($0)) }
+        var value = value
+        value.withUTF8 { check(gipc_msgpack_pack_short_string(packer, $0.baseAddress, $0.count)) }
     }
 
-    private func writeString(_ bytes: UnsafeRawBufferPointer) {
-        check(msgpack_pack_str(packer, bytes.count))
-        check(msgpack_pack_str_body(packer, bytes.baseAddress, bytes.count))
+    /// Writes a field name as a string.
+    func writeKey(_ key: StaticString) {
+        guard key.hasPointerRepresentation else { return write(key.description) }
+        check(gipc_msgpack_pack_short_string(packer, key.utf8Start, key.utf8CodeUnitCount))
     }
 
     func writeBinary(_ bytes: UnsafeRawBufferPointer) {
@@ -102,65 +123,97 @@ final class MessagePackWriter {
     /// Writes a map header for a known count of pairs.
     func writeMapHeader(_ count: Int) { check(msgpack_pack_map(packer, count)) }
 
-    /// Reserves a container header and returns the container's slot.
+    /// Opens a container of unknown count (its header is written now, for no entries) and returns its identifier.
     func beginContainer(isMap: Bool) -> Int {
-        let slot = slots.count
-        slots.append(Slot(offset: size, count: 0, isMap: isMap))
-        let zeros: (UInt64) = 0
-        withUnsafeBytes(of: zeros) {
-            check(gipc_msgpack_sbuffer_append(&storage.pointee.buffer, $0.baseAddress, Self.reserved))
+        let id = nextID
+        nextID += 1
+        if id > Int(UInt32.max) {  // Containers keep their identifier in 32 bits (MessagePackUnkeyedEncoding).
+            deferredError =
+                deferredError
+                ?? CodecError(.invalidValue, "a message holds more than 2^32 containers", codec: "msgpack")
         }
-        open.append(slot)
-        return slot
+        open.append(Open(id: id, offset: size, headerLength: 1, count: 0, isMap: isMap))
+        check(isMap ? msgpack_pack_map(packer, 0) : msgpack_pack_array(packer, 0))
+        return id
     }
 
-    /// Counts one more entry (a value, or a key-value pair) in the container at `slot`, closing the containers
+    /// Counts one more entry (a value, or a key-value pair) in the container `id`, closing the containers
     /// opened inside it.
     ///
     /// - Throws: `invalidValue` when the container was already closed by a write to an enclosing container.
     @inline(__always)
-    func addEntry(to slot: Int) throws(CodecError) {
-        if open.last != slot {
-            while let top = open.last, top != slot { open.removeLast() }
-            guard !open.isEmpty else {
-                let error = CodecError(
-                    .invalidValue, "a container was written to after a value of its parent container", codec: "msgpack")
-                orderingError = orderingError ?? error
-                throw error
-            }
-        }
-        slots[slot].count += 1
+    func addEntry(to id: Int) throws(CodecError) {
+        let top = open.count - 1
+        guard top >= 0, open[top].id == id else { return try addEntrySlowly(to: id) }
+        let count = open[top].count + 1
+        open[top].count = count
+        if count == 16 || count == 65536 { widen(top) }
     }
 
-    /// Writes the finished payload (headers in their smallest forms) after the existing contents of `output`.
+    private func addEntrySlowly(to id: Int) throws(CodecError) {
+        while let last = open.last, last.id != id { close(open.removeLast()) }
+        guard !open.isEmpty else {
+            let error = CodecError(
+                .invalidValue, "a container was written to after a value of its parent container", codec: "msgpack")
+            deferredError = deferredError ?? error
+            throw error
+        }
+        try addEntry(to: id)
+    }
+
+    /// Widens the header of the open container at `index` to the form its count now needs.
+    private func widen(_ index: Int) {
+        let wider = open[index].count < 65536 ? 3 : 5
+        check(
+            gipc_msgpack_widen_header(
+                &storage.pointee.buffer, open[index].offset, open[index].headerLength, wider))
+        open[index].headerLength = wider
+    }
+
+    /// Writes the final count into the header of a closed container.
+    private func close(_ container: Open) {
+        guard container.count > 0, let data = storage.pointee.buffer.data else { return }
+        guard container.count <= Int(UInt32.max) else {
+            deferredError =
+                deferredError
+                ?? CodecError(.invalidValue, "a container holds more than 2^32-1 entries", codec: "msgpack")
+            return
+        }
+        let out = UnsafeMutableRawPointer(data + container.offset).assumingMemoryBound(to: UInt8.self)
+        _ = gipc_msgpack_container_header(out, UInt32(container.count), container.isMap ? 1 : 0)
+    }
+
+    /// Closes every open container.
     ///
-    /// - Throws: `invalidValue` when memory ran out or a container holds more than 2^32-1 entries.
+    /// - Throws: `invalidValue` for an ordering error seen earlier, when memory ran out, or when a container holds
+    ///   more than 2^32-1 entries.
+    private func closeAll() throws(CodecError) {
+        while let last = open.popLast() { close(last) }
+        if let deferredError { throw deferredError }
+        if failed { throw CodecError(.invalidValue, "the output buffer could not grow", codec: "msgpack") }
+    }
+
+    /// The finished payload as a new array.
+    ///
+    /// - Throws: The errors of ``finish(appendingTo:)``.
+    func finish() throws(CodecError) -> [UInt8] {
+        try closeAll()
+        let count = size
+        guard count > 0, let data = storage.pointee.buffer.data else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress!.initialize(
+                from: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)
+            initialized = count
+        }
+    }
+
+    /// Writes the finished payload after the existing contents of `output`.
+    ///
+    /// - Throws: `invalidValue` for an ordering error seen earlier, when memory ran out, or when a container holds
+    ///   more than 2^32-1 entries.
     func finish(appendingTo output: inout [UInt8]) throws(CodecError) {
-        if let orderingError { throw orderingError }
-        guard !failed, let data = storage.pointee.buffer.data else {
-            if failed { throw CodecError(.invalidValue, "the output buffer could not grow", codec: "msgpack") }
-            return
-        }
-        let source = UnsafeRawBufferPointer(start: data, count: size)
-        guard !slots.isEmpty else {
-            output.append(contentsOf: source)
-            return
-        }
-        output.reserveCapacity(output.count + size)
-        var header: (UInt64) = 0
-        var copied = 0
-        for slot in slots {
-            guard slot.count <= Int(UInt32.max) else {
-                throw CodecError(.invalidValue, "a container holds more than 2^32-1 entries", codec: "msgpack")
-            }
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[copied..<slot.offset]))
-            withUnsafeMutableBytes(of: &header) { bytes in
-                let pointer = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                let length = gipc_msgpack_container_header(pointer, UInt32(slot.count), slot.isMap ? 1 : 0)
-                output.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
-            }
-            copied = slot.offset + Self.reserved
-        }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[copied...]))
+        try closeAll()
+        guard let data = storage.pointee.buffer.data else { return }
+        output.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
     }
 }

@@ -11,7 +11,7 @@ import GIPCTransport
 /// before the child starts.
 ///
 /// The child inherits the file at the descriptor named by `GIPC_ARGUMENTS_FD` and reads it from the start. Because
-/// every byte is written before ``GIPC/start(_:_:name:daemon:host:environment:standardOutput:standardError:)``
+/// every byte is written before ``GIPC/start(_:_:name:daemon:host:environment:standardOutput:standardError:startMethod:)``
 /// returns, the child gets its arguments whatever the parent does next, even if it exits at once; and a large
 /// payload never waits for the child to drain a pipe.
 enum EntryArguments {

@@ -28,7 +28,7 @@ extension GIPC {
     /// - Parameter entries: every entry a child of this program may run.
     public static func bootstrap(_ entries: [any ChildEntry.Type]) async {
         EntryRegistry.register(entries)
-        guard let name = ProcessInfo.processInfo.environment[entryVariable] else { return }
+        guard let name = variable(entryVariable) else { return }
         let status = await runChild(entryName: name)
         fflush(nil)
         exit(status)
@@ -39,7 +39,9 @@ extension GIPC {
 
     private static func runChild(entryName: String) async -> Int32 {
         ProcessNames.setShortName(entry: entryName)
-        let environment = ProcessInfo.processInfo.environment
+        // Read one by one: building ProcessInfo's whole environment dictionary is a noticeable part of a child's start.
+        let handles = variable(HandleDescription.environmentVariable)
+        let argumentsDescriptor = variable(argumentsDescriptorVariable)
         // The child's own children must not inherit these.
         for variable in [entryVariable, argumentsDescriptorVariable, HandleDescription.environmentVariable] {
             unsetenv(variable)
@@ -51,9 +53,9 @@ extension GIPC {
         let payload: [UInt8]
         let inherited: HandleTransfer.Inherited
         do {
-            let descriptions = try HandleDescription.parseList(environment[HandleDescription.environmentVariable] ?? "")
+            let descriptions = try HandleDescription.parseList(handles ?? "")
             inherited = HandleTransfer.Inherited(descriptions)
-            guard let fdText = environment[argumentsDescriptorVariable], let fd = Int32(fdText) else {
+            guard let fdText = argumentsDescriptor, let fd = Int32(fdText) else {
                 throw GIPCError(.invalidArgument, "\(argumentsDescriptorVariable) is missing")
             }
             payload = try await EntryArguments.load(from: fd, maxBytes: maxArgumentsBytes)
@@ -83,6 +85,12 @@ extension GIPC {
             report("entry '\(Entry.entryName)' failed: \(error)")
             return 1
         }
+    }
+
+    /// The value of the environment variable `name`, decoded as UTF-8 (invalid bytes repaired), or `nil`.
+    private static func variable(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: value, count: strlen(value)), as: UTF8.self)
     }
 
     private static func report(_ message: String) {

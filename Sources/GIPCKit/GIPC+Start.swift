@@ -47,6 +47,7 @@ extension GIPC {
     ///   - environment: the child's environment; default: this process's (see ``ChildEnvironment``).
     ///   - standardOutput: where the child's standard output goes; default: where this process's goes.
     ///   - standardError: where the child's standard error goes; default: where this process's goes.
+    ///   - startMethod: how the child is started; default: ``StartMethod/default``.
     /// - Returns: the running child, leading a process group of its own.
     /// - Throws: ``GIPCError`` with ``GIPCError/Code/entryNotFound`` (this program hosts entries but not this one),
     ///   ``GIPCError/Code/transferred`` / ``GIPCError/Code/closed`` (a handle was given away or closed before:
@@ -65,18 +66,21 @@ extension GIPC {
         host: String? = nil,
         environment: ChildEnvironment = .inherit,
         standardOutput: ChildOutput = .inherit,
-        standardError: ChildOutput = .inherit
+        standardError: ChildOutput = .inherit,
+        startMethod: StartMethod? = nil
     ) async throws -> ChildProcess {
         try await startEntry(
             entry, arguments, name: name, daemon: daemon, host: host, environment: environment,
-            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: false)
+            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: false,
+            startMethod: startMethod)
     }
 
-    /// ``start(_:_:name:daemon:host:environment:standardOutput:standardError:)``, and whether the child's process
-    /// group is killed when its exit is observed.
+    /// ``start(_:_:name:daemon:host:environment:standardOutput:standardError:startMethod:)``, and whether the
+    /// child's process group is killed when its exit is observed.
     static func startEntry<Entry: ChildEntry>(
         _ entry: Entry.Type, _ arguments: Entry.Arguments, name: String?, daemon: Bool, host: String?,
-        environment: ChildEnvironment, standardOutput: ChildOutput, standardError: ChildOutput, killGroupOnExit: Bool
+        environment: ChildEnvironment, standardOutput: ChildOutput, standardError: ChildOutput, killGroupOnExit: Bool,
+        startMethod: StartMethod? = nil
     ) async throws -> ChildProcess {
         try Task.checkCancellation()
         let program = host ?? entryHost
@@ -115,7 +119,8 @@ extension GIPC {
         return try await spawn(
             program: program, arguments: [], environment: variables, ends: ends, extraDescriptors: [argumentsFile],
             name: name ?? ProcessNames.argumentZero(program: program, entry: Entry.entryName), daemon: daemon,
-            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: killGroupOnExit)
+            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: killGroupOnExit,
+            startMethod: startMethod ?? .default)
     }
 
     /// Starts any program with pipe handles: a Python, Erlang or C peer, or a Swift program of your own.
@@ -135,7 +140,7 @@ extension GIPC {
     ///   - name: a name for the process (its `argv[0]`); default: `executable`.
     ///   - daemon: if `true`, the child is killed when this process dies.
     /// - Returns: the running child, leading a process group of its own.
-    /// - Throws: as ``start(_:_:name:daemon:host:environment:standardOutput:standardError:)``, except
+    /// - Throws: as ``start(_:_:name:daemon:host:environment:standardOutput:standardError:startMethod:)``, except
     ///   ``GIPCError/Code/entryNotFound``.
     public static func start(
         executable: String,
@@ -175,7 +180,7 @@ extension GIPC {
     private static func spawn(
         program: String, arguments: [String], environment: [String: String], ends: [TransferEnd],
         extraDescriptors: [Int32], name: String, daemon: Bool, standardOutput: ChildOutput,
-        standardError: ChildOutput, killGroupOnExit: Bool
+        standardError: ChildOutput, killGroupOnExit: Bool, startMethod: StartMethod = .spawn
     ) async throws -> ChildProcess {
         var descriptors: [Int32] = []
         var begun: [TransferEnd] = []
@@ -203,7 +208,8 @@ extension GIPC {
         let request = SpawnRequest(
             executable: program, arguments: arguments, environment: variables,
             descriptors: descriptors + extraDescriptors, standardOutput: standardOutput,
-            standardError: standardError, killGroupOnExit: killGroupOnExit, daemon: daemon, name: name)
+            standardError: standardError, killGroupOnExit: killGroupOnExit, daemon: daemon, name: name,
+            startMethod: startMethod)
         let process: ChildProcess
         do {
             process = try await ChildProcess.spawn(request)

@@ -27,11 +27,12 @@ extension GIPC {
     ///   - standardOutput: where the child's standard output goes; default: where this process's goes.
     ///   - standardError: where the child's standard error goes; default: where this process's goes.
     ///   - gracePeriod: how long the child may take to exit after SIGTERM when the scope ends.
+    ///   - startMethod: how the child is started; default: ``StartMethod/default``.
     ///   - isolation: the actor `body` runs on; by default the caller's.
     ///   - body: what to do with the running child.
     /// - Returns: what `body` returns.
-    /// - Throws: what ``start(_:_:name:daemon:host:environment:standardOutput:standardError:)`` throws (then `body`
-    ///   does not run), or what `body` throws (after the child has been stopped).
+    /// - Throws: what ``start(_:_:name:daemon:host:environment:standardOutput:standardError:startMethod:)`` throws
+    ///   (then `body` does not run), or what `body` throws (after the child has been stopped).
     public static func withChild<Entry: ChildEntry, Result>(
         _ entry: Entry.Type,
         _ arguments: Entry.Arguments,
@@ -42,19 +43,21 @@ extension GIPC {
         standardOutput: ChildOutput = .inherit,
         standardError: ChildOutput = .inherit,
         gracePeriod: Duration = .seconds(5),
+        startMethod: StartMethod? = nil,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (ChildProcess) async throws -> sending Result
     ) async throws -> sending Result {
         let child = try await startEntry(
             entry, arguments, name: name, daemon: daemon, host: host, environment: environment,
-            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: true)
+            standardOutput: standardOutput, standardError: standardError, killGroupOnExit: true,
+            startMethod: startMethod)
         return try await scoped(child, gracePeriod: gracePeriod, body)
     }
 
     /// Starts any program with pipe handles, runs `body` with it, and stops the program when `body` is done.
     ///
     /// The program belongs to the scope as in
-    /// ``withChild(_:_:name:daemon:host:environment:standardOutput:standardError:gracePeriod:isolation:_:)``:
+    /// ``withChild(_:_:name:daemon:host:environment:standardOutput:standardError:gracePeriod:startMethod:isolation:_:)``:
     /// whether `body` returns, throws or is cancelled, it is stopped (SIGTERM to its process group, `gracePeriod`,
     /// SIGKILL) and reaped before this returns, and nothing it started in its group outlives it.
     ///

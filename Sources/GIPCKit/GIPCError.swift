@@ -63,6 +63,14 @@ public struct GIPCError: Error, Sendable, CustomStringConvertible {
         public static let jobFailed = Code("jobFailed")
         /// The pool cannot run jobs any more: its workers kept dying at start-up.
         public static let poolFailed = Code("poolFailed")
+        /// Sockets: the peer reset the connection.
+        public static let connectionReset = Code("connectionReset")
+        /// Sockets: nobody listens at the address.
+        public static let connectionRefused = Code("connectionRefused")
+        /// Sockets: the authentication handshake failed (the keys differ, or the peer broke the protocol).
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// Sockets: a handle could not be passed or received; descriptors that arrived were closed.
+        public static let handlePassingFailed = Code("handlePassingFailed")
 
         public var description: String { name }
     }
@@ -142,6 +150,11 @@ extension GIPCError {
         case .closed: code = .closed
         case .locked: code = .locked
         case .transferred: code = .transferred
+        case .connectionReset: code = .connectionReset
+        case .connectionRefused: code = .connectionRefused
+        case .authenticationFailed: code = .authenticationFailed
+        case .handlePassingFailed: code = .handlePassingFailed
+        case .invalidAddress, .invalidArgument: code = .invalidArgument
         default: code = .systemError
         }
         self.init(code, error.message, syscall: error.syscall, errno: error.errno, transportError: error)

@@ -59,14 +59,8 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
         } catch {
             throw GIPCError(error)
         }
-        switch attempt {
-        case .sent:
-            return
-        case .started(let written):
-            try await GIPCError.mapping { try await end.finishSend(payload, alreadyWritten: written, timeout: timeout) }
-        case .busy:
-            try await GIPCError.mapping { try await end.sendInTurn(payload, timeout: timeout) }
-        }
+        if attempt == .sent { return }
+        try await GIPCError.mapping { try await end.completeSend(payload, after: attempt, timeout: timeout) }
     }
 
     /// Closes the writer; the reader sees the end of the stream after the messages already sent.

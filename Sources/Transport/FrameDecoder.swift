@@ -20,6 +20,8 @@ public struct FrameDecoder: Sendable {
     private var failure: TransportError? = nil
     /// Bytes of the stream consumed into complete frames so far.
     public private(set) var offset: UInt64 = 0
+    /// A lower limit than ``maxFrameBytes`` for the next headers, while it is set (a socket handshake's 256 bytes).
+    package var temporaryLimit: Int? = nil
 
     /// Frames up to this size wait in the staging buffer; larger ones get their own array.
     private let inlineLimit: Int
@@ -129,6 +131,41 @@ public struct FrameDecoder: Sendable {
         return written
     }
 
+    /// Takes one byte that is not part of a frame (the count byte of a passed handle), if one is buffered at a
+    /// frame boundary.
+    /// - Returns: the byte and its stream offset, or `nil` when no byte is buffered or a large frame is being filled.
+    package mutating func takeByte() -> (byte: UInt8, offset: UInt64)? {
+        guard large == nil, writeIndex > readIndex else { return nil }
+        let byte = buffer[readIndex]
+        let at = offset
+        consume(1)
+        return (byte, at)
+    }
+
+    /// How many more bytes complete the frame in progress (at least 1): what a reader that must not read past the
+    /// frame (a socket handshake, whose next bytes may belong to a child that takes the socket over) asks for.
+    package var bytesToCompleteFrame: Int {
+        if let payload = large { return max(1, payload.count - largeFilled) }
+        let available = writeIndex - readIndex
+        guard available >= FrameFormat.shortHeaderBytes else { return FrameFormat.shortHeaderBytes - available }
+        var short: Int32 = 0
+        for index in 0..<4 { short = short << 8 | Int32(buffer[readIndex + index]) }
+        if short >= 0 { return max(1, FrameFormat.shortHeaderBytes + Int(short) - available) }
+        guard short == -1, available >= FrameFormat.largeHeaderBytes else {
+            return max(1, FrameFormat.largeHeaderBytes - available)
+        }
+        var long: UInt64 = 0
+        for index in 4..<12 { long = long << 8 | UInt64(buffer[readIndex + index]) }
+        let total = UInt64(FrameFormat.largeHeaderBytes) &+ long
+        return total > UInt64(Int.max) ? Int.max : max(1, Int(total) - available)
+    }
+
+    /// The stream offset of the next byte that arrives (bytes consumed plus bytes buffered).
+    package var receivedOffset: UInt64 {
+        if large != nil { return offset + UInt64(largeHeaderBytes + largeFilled) }
+        return offset + UInt64(writeIndex - readIndex)
+    }
+
     // MARK: internals
 
     private func parseHeader(available: Int) throws(TransportError) -> (Int, UInt64)? {
@@ -154,11 +191,12 @@ public struct FrameDecoder: Sendable {
     }
 
     private func checkLimit(_ length: UInt64, headerBytes: Int) throws(TransportError) {
-        guard length > UInt64(maxFrameBytes) else { return }
+        let limit = min(maxFrameBytes, temporaryLimit ?? maxFrameBytes)
+        guard length > UInt64(limit) else { return }
         throw TransportError(
             .frameTooLarge,
-            "frame header at stream offset \(offset) announces \(length) bytes, above this reader's limit of \(maxFrameBytes)",
-            bytesExpected: length, bytesReceived: UInt64(maxFrameBytes))
+            "frame header at stream offset \(offset) announces \(length) bytes, above this reader's limit of \(limit)",
+            bytesExpected: length, bytesReceived: UInt64(limit))
     }
 
     private mutating func startLargeFrame(length: Int, headerBytes: Int) {

@@ -14,14 +14,16 @@ import Synchronization
 /// A receive that times out or is cancelled in the middle of a frame keeps the bytes read so far; the next receive
 /// completes that frame, so timeouts never desynchronise the stream.
 public final class FrameReader: Sendable {
-    private let end: PipeEnd
-    /// Touched only by the task holding the pipe end's operation lock (a receive, a transfer).
-    private let slot: DecoderSlot
+    let end: PipeEnd
+    /// Touched only by the task holding the pipe end's operation lock (a receive, a transfer, a handle message).
+    let decoder: DecoderSlot
 
     /// The largest payload this reader accepts.
     public let maxFrameBytes: Int
     /// How long a receive that finds the pipe empty keeps reading before it suspends, in nanoseconds.
     private let spinNanoseconds: Int64
+    /// On a Unix-domain socket: the descriptors that arrive with the bytes (SCM_RIGHTS), for passed handles.
+    let inbox: DescriptorInbox?
 
     /// Takes ownership of an open descriptor for reading (for example one inherited from a parent process).
     /// The descriptor is switched to non-blocking and close-on-exec mode.
@@ -31,14 +33,25 @@ public final class FrameReader: Sendable {
     ///   - spinBeforeWaiting: how long a receive that finds the pipe empty keeps trying before it suspends
     ///     (see ``PipeOptions/spinBeforeWaiting``).
     /// - Throws: ``TransportError`` with ``TransportError/Code/systemError`` if the descriptor cannot be set up.
-    public init(
+    public convenience init(
         adopting fd: Int32, maxFrameBytes: Int = FrameFormat.defaultMaxFrameBytes,
         spinBeforeWaiting: Duration = PipeOptions.defaultSpin
     ) throws {
+        try self.init(
+            adopting: fd, maxFrameBytes: maxFrameBytes, spinBeforeWaiting: spinBeforeWaiting,
+            receivingDescriptors: false)
+    }
+
+    /// Takes ownership of `fd`; with `receivingDescriptors` (a Unix-domain socket) reads with `recvmsg` and keeps the
+    /// descriptors that arrive for ``receiveHandleMessage(timeout:)``.
+    init(
+        adopting fd: Int32, maxFrameBytes: Int, spinBeforeWaiting: Duration, receivingDescriptors: Bool
+    ) throws(TransportError) {
         self.end = try PipeEnd(adopting: fd, events: .read)
         self.maxFrameBytes = maxFrameBytes
         self.spinNanoseconds = Deadline.nanoseconds(of: spinBeforeWaiting)
-        self.slot = DecoderSlot(FrameDecoder(maxFrameBytes: maxFrameBytes))
+        self.decoder = DecoderSlot(FrameDecoder(maxFrameBytes: maxFrameBytes))
+        self.inbox = receivingDescriptors ? DescriptorInbox() : nil
     }
 
     /// The descriptor number this reader owns (or owned, once closed).
@@ -59,14 +72,35 @@ public final class FrameReader: Sendable {
     ///   `CancellationError` if the task is cancelled while waiting.
     public func receive(timeout: Duration? = nil) async throws -> [UInt8] {
         let deadline = Deadline.after(timeout)
-        let fd = end.fd
         // Uncontended: take the lock without building the timeout closure (no allocation per frame).
-        if !end.lock.tryLock() {
-            try await end.lock.lock(deadline: deadline) {
-                TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
-            }
-        }
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
         defer { end.lock.unlock() }
+        return try await receiveLocked(deadline: deadline)
+    }
+
+    /// Receives the next frame, refusing one longer than `limit` (``TransportError/Code/frameTooLarge``, which
+    /// poisons the reader) although the reader's own limit is higher: a socket handshake's messages.
+    package func receive(timeout: Duration?, limit: Int) async throws -> [UInt8] {
+        let deadline = Deadline.after(timeout)
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
+        defer { end.lock.unlock() }
+        decoder.withDecoder { $0.temporaryLimit = limit }
+        defer { decoder.withDecoder { $0.temporaryLimit = nil } }
+        return try await receiveLocked(deadline: deadline)
+    }
+
+    /// Waits for the operation lock behind other tasks, in call order.
+    func waitForLock(deadline: Deadline?) async throws {
+        let fd = end.fd
+        try await end.lock.lock(deadline: deadline) {
+            TransportError.timedOut(fd: fd, "no frame within the timeout (other tasks were receiving)")
+        }
+    }
+
+    /// Receives one frame; the caller holds the operation lock.
+    @inline(__always)
+    private func receiveLocked(deadline: Deadline?) async throws -> [UInt8] {
+        let fd = end.fd
         while true {
             try end.checkOpen()
             if let frame = try receiveAvailable() { return frame }
@@ -74,7 +108,7 @@ public final class FrameReader: Sendable {
             do {
                 try await TransportError.mappingRuntime { try await end.source.wait(for: .read, deadline: deadline) }
             } catch let error as TransportError where error.code == .timedOut {
-                let partial = slot.decoder.hasPartialFrame
+                let partial = decoder.withDecoder { $0.hasPartialFrame }
                 throw TransportError.timedOut(
                     fd: fd,
                     partial
@@ -102,27 +136,35 @@ public final class FrameReader: Sendable {
         return nil
     }
 
-    /// Reads what the pipe holds without waiting and returns a frame if one is complete. Call with the operation
-    /// lock held.
+    /// Reads what the pipe holds without waiting and returns a frame if one is complete.
     /// - Returns: a frame, or `nil` when the pipe is drained (`EAGAIN`) without completing one.
     private func receiveAvailable() throws(TransportError) -> [UInt8]? {
         let fd = end.fd
-        let slot = self.slot
-        while true {
-            if let frame = try slot.decoder.nextFrame() { return frame }
-            var outcome = IOResult.wouldBlock
-            _ = slot.decoder.withWritableSpace { space in
-                outcome = Syscalls.read(fd, into: space)
-                if case .transferred(let count) = outcome { return count }
-                return -1
-            }
-            switch outcome {
-            case .transferred(0):
-                try slot.decoder.finish()
-                throw TransportError(.endOfStream, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
-            case .transferred: continue
-            case .wouldBlock: return nil
-            case .failed(let code): throw TransportError.system("read", errno: code, fd: fd)
+        let inbox = self.inbox
+        return try decoder.withDecoder { decoder throws(TransportError) -> [UInt8]? in
+            while true {
+                if let frame = try decoder.nextFrame() {
+                    inbox?.discard(before: decoder.offset)
+                    return frame
+                }
+                var outcome = IOResult.wouldBlock
+                let offset = decoder.receivedOffset
+                // With a handshake's limit, read no byte past the frame: what follows may be for another reader.
+                let cap = decoder.temporaryLimit == nil ? Int.max : decoder.bytesToCompleteFrame
+                _ = decoder.withWritableSpace { whole in
+                    let space = cap < whole.count ? UnsafeMutableRawBufferPointer(rebasing: whole[..<cap]) : whole
+                    outcome = inbox?.receive(fd, into: space, at: offset) ?? Syscalls.read(fd, into: space)
+                    if case .transferred(let count) = outcome { return count }
+                    return -1
+                }
+                switch outcome {
+                case .transferred(0):
+                    try decoder.finish()
+                    throw TransportError(.endOfStream, "the writer closed the pipe (end of stream)", fileDescriptor: fd)
+                case .transferred: continue
+                case .wouldBlock: return nil
+                case .failed(let code): throw TransportError.system("read", errno: code, fd: fd)
+                }
             }
         }
     }
@@ -132,6 +174,7 @@ public final class FrameReader: Sendable {
     ///   ``TransportError/Code/closed`` if already closed, ``TransportError/Code/transferred`` if handed on.
     public func close() throws {
         try end.close()
+        inbox?.closeAll()
     }
 
     /// Starts handing the descriptor to a child process (which inherits it): no task can use this end until
@@ -143,11 +186,11 @@ public final class FrameReader: Sendable {
     ///   ``TransportError/Code/poisoned`` after a framing error.
     package func beginTransfer() throws(TransportError) -> Int32 {
         let fd = try end.beginTransfer()
-        if let earlier = slot.decoder.poisonedBy {
+        if let earlier = decoder.withDecoder({ $0.poisonedBy }) {
             end.abortTransfer()
             throw FrameDecoder.poisoned(by: earlier)
         }
-        if slot.decoder.hasPartialFrame {
+        if decoder.withDecoder({ $0.hasPartialFrame }) {
             end.abortTransfer()
             throw TransportError(
                 .locked, "the reader holds received bytes that a child could not see; transfer it before reading",
@@ -165,10 +208,18 @@ public final class FrameReader: Sendable {
 
 /// A reader's frame decoder, without a lock of its own: the pipe end's operation lock (a FIFO lock, whose mutex orders
 /// every access) already admits one task at a time, so a receive costs one lock round trip less.
-private final class DecoderSlot: @unchecked Sendable {
-    @exclusivity(unchecked) var decoder: FrameDecoder
+final class DecoderSlot: @unchecked Sendable {
+    @exclusivity(unchecked) private var decoder: FrameDecoder
 
     init(_ decoder: FrameDecoder) {
         self.decoder = decoder
+    }
+
+    /// Runs `body` on the decoder. Call with the pipe end's operation lock held.
+    @inline(__always)
+    func withDecoder<Result, Failure: Error>(_ body: (inout FrameDecoder) throws(Failure) -> Result) throws(Failure)
+        -> Result
+    {
+        try body(&decoder)
     }
 }

@@ -6,10 +6,10 @@ package enum ImmediateSend: Equatable, Sendable {
     /// The whole frame is in the pipe.
     case sent
     /// The caller is now the active sender and `alreadyWritten` bytes of the frame are in the pipe (perhaps none:
-    /// the pipe was full). It must complete the frame with ``FrameWriter/finishSend(_:alreadyWritten:timeout:)``.
+    /// the pipe was full). It must complete the frame with ``FrameWriter/completeSend(_:after:timeout:)``.
     case started(alreadyWritten: Int)
     /// Another task is sending: nothing was written, and the frame must wait its turn with
-    /// ``FrameWriter/sendInTurn(_:timeout:)``.
+    /// ``FrameWriter/completeSend(_:after:timeout:)``.
     case busy
 }
 

@@ -48,7 +48,15 @@ public final class FrameWriter: Sendable {
     ///   an earlier send did; ``TransportError/Code/closed``, ``TransportError/Code/transferred``,
     ///   ``TransportError/Code/systemError``; `CancellationError` if cancelled before the first byte.
     public func send(_ payload: [UInt8], timeout: Duration? = nil) async throws {
-        switch try sendWithoutWaiting(payload) {
+        let attempt = try sendWithoutWaiting(payload)
+        if attempt != .sent { try await completeSend(payload, after: attempt, timeout: timeout) }
+    }
+
+    /// Completes a send after ``sendWithoutWaiting(_:)`` returned `attempt`: finishes the frame it started, or waits
+    /// for this frame's turn if another task was sending. Does nothing after ``ImmediateSend/sent``.
+    /// - Throws: as ``send(_:timeout:)``.
+    package func completeSend(_ payload: [UInt8], after attempt: ImmediateSend, timeout: Duration?) async throws {
+        switch attempt {
         case .sent: return
         case .started(let written): try await finishSend(payload, alreadyWritten: written, timeout: timeout)
         case .busy: try await sendInTurn(payload, timeout: timeout)
@@ -57,13 +65,13 @@ public final class FrameWriter: Sendable {
 
     /// Completes a send that ``sendWithoutWaiting(_:)`` started (``ImmediateSend/started(alreadyWritten:)``): this
     /// task is the active sender, and `alreadyWritten` bytes of the frame are in the pipe.
-    package func finishSend(_ payload: [UInt8], alreadyWritten: Int, timeout: Duration?) async throws {
+    func finishSend(_ payload: [UInt8], alreadyWritten: Int, timeout: Duration?) async throws {
         defer { handOff() }
         try await writeFrame(payload, alreadyWritten: alreadyWritten, deadline: Deadline.after(timeout))
     }
 
     /// Sends a frame behind the active sender: waits for its turn (or for the active sender to write it in a batch).
-    package func sendInTurn(_ payload: [UInt8], timeout: Duration?) async throws {
+    func sendInTurn(_ payload: [UInt8], timeout: Duration?) async throws {
         let deadline = Deadline.after(timeout)
         var alreadyWritten = 0
         var waited = false
@@ -170,7 +178,7 @@ public final class FrameWriter: Sendable {
     }
 
     /// Becomes active for `close` or a transfer, which must not overlap a send.
-    private func claimIdleWriter() throws(TransportError) {
+    func claimIdleWriter() throws(TransportError) {
         guard queue.withLock({ $0.activateIfIdle() }) else {
             try end.checkOpen()
             throw TransportError.locked(fd: end.fd)

@@ -42,6 +42,20 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         public static let poisoned = Code("poisoned")
         /// A system call failed; ``TransportError/syscall`` and ``TransportError/errno`` say which and why.
         public static let systemError = Code("systemError")
+        /// Sockets: the peer reset the connection (`ECONNRESET`), for example by exiting with unread data.
+        public static let connectionReset = Code("connectionReset")
+        /// Sockets: nobody listens at the address (`ECONNREFUSED`, or no socket file: `ENOENT`).
+        public static let connectionRefused = Code("connectionRefused")
+        /// Sockets: an address that cannot be parsed or used (the message says why).
+        public static let invalidAddress = Code("invalidAddress")
+        /// An argument was not acceptable (the message says which), for example a TCP listener without a key.
+        public static let invalidArgument = Code("invalidArgument")
+        /// Sockets: the authentication handshake failed: a wrong key on either side, a verdict of `#FAILURE#`, or a
+        /// handshake message that breaks the protocol (the message says which).
+        public static let authenticationFailed = Code("authenticationFailed")
+        /// Sockets: a handle could not be passed or received (not a Unix-domain socket, no descriptor or more
+        /// descriptors than announced arrived); any descriptor that did arrive was closed.
+        public static let handlePassingFailed = Code("handlePassingFailed")
 
         public var description: String { name }
     }
@@ -101,6 +115,10 @@ extension TransportError {
             return TransportError(
                 .peerClosed, "the reading end of the pipe is closed", fileDescriptor: fd, syscall: syscall,
                 errno: errno)
+        }
+        if errno == ECONNRESET {
+            return TransportError(
+                .connectionReset, "the peer reset the connection", fileDescriptor: fd, syscall: syscall, errno: errno)
         }
         return TransportError(
             .systemError, "\(syscall) failed", fileDescriptor: fd, syscall: syscall, errno: errno)

@@ -11,31 +11,37 @@ import GIPCKit
 /// The entries that `gipc bench` runs in its children.
 enum BenchEntries {
     static let all: [any ChildEntry.Type] = [
-        BenchRawSink.self, BenchRecordSink.self, BenchEcho.self, BenchNothing.self, BenchPoolEcho.self,
+        BenchRawSink.self, BenchRecordSink<BenchRecord>.self, BenchRecordSink<GeneratedBenchRecord>.self,
+        BenchEcho.self, BenchNothing.self,
+        BenchPoolEcho.self,
     ]
 
     /// The peak resident set size of this process in bytes.
     static func peakRSSBytes() -> Int {
-        var usage = rusage()
+        guard let usage = usage() else { return 0 }
         #if canImport(Darwin)
-            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
             return Int(usage.ru_maxrss)
         #else
-            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
             return Int(usage.ru_maxrss) * 1024
         #endif
     }
 
     /// The CPU time this process has used so far, in user and in system (kernel) mode, in seconds.
     static func cpuSeconds() -> (user: Double, system: Double) {
-        var usage = rusage()
-        #if canImport(Darwin)
-            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return (0, 0) }
-        #else
-            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return (0, 0) }
-        #endif
+        guard let usage = usage() else { return (0, 0) }
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
+
+    /// This process's resource usage, or `nil` if `getrusage` fails.
+    private static func usage() -> rusage? {
+        var usage = rusage()
+        #if canImport(Darwin)
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+        #else
+            guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
+        #endif
+        return usage
     }
 }
 
@@ -56,10 +62,19 @@ struct BenchRawSink: ChildEntry {
     }
 }
 
+/// A record the typed workloads send: the Codable one, or the one with generated MessagePack coders.
+protocol BenchTypedRecord: Codable, Sendable {
+    static var sample: Self { get }
+    var quantity: Int { get }
+}
+
+extension BenchRecord: BenchTypedRecord {}
+extension GeneratedBenchRecord: BenchTypedRecord {}
+
 /// Receives `count` typed records, then reports (after a first "ready" report).
-struct BenchRecordSink: ChildEntry {
+struct BenchRecordSink<Record: BenchTypedRecord>: ChildEntry {
     struct Arguments: Codable, Sendable {
-        var input: PipeReader<BenchRecord>
+        var input: PipeReader<Record>
         var report: PipeWriter<BenchReport>
         var count: Int
     }

@@ -7,17 +7,23 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case small
     case smallConcurrent = "small-concurrent"
     case typedMsgpack = "typed-msgpack"
+    case typedMsgpackGenerated = "typed-msgpack-generated"
     case typedJSON = "typed-json"
     case typedPlist = "typed-plist"
     case large1M = "large-1m"
     case large16M = "large-16m"
     case pingPong = "ping-pong"
     case spawn
+    case spawnForkServer = "spawn-forkserver"
     case memory
     case pool
     case poolPipelined = "pool-pipelined"
     case poolChunked = "pool-chunked"
     case actor
+    case socketSmallUnix = "socket-small-unix"
+    case socketSmallTCP = "socket-small-tcp"
+    case socketPingPongUnix = "socket-ping-pong-unix"
+    case socketPingPongTCP = "socket-ping-pong-tcp"
 
     func run(count: Int?) async throws -> BenchResult {
         var result = BenchResult(workload: rawValue)
@@ -34,6 +40,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.raw(size: 16 << 20, count: count ?? 64, tasks: 1, into: &result)
         case .typedMsgpack:
             try await Self.typed(codec: .msgpack, count: count ?? 200_000, into: &result)
+        case .typedMsgpackGenerated:
+            try await Self.typed(GeneratedBenchRecord.self, codec: .msgpack, count: count ?? 500_000, into: &result)
         case .typedJSON:
             try await Self.typed(codec: .json, count: count ?? 200_000, into: &result)
         case .typedPlist:
@@ -41,7 +49,9 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .pingPong:
             try await Self.pingPong(count: count ?? 20_000, into: &result)
         case .spawn:
-            try await Self.spawn(count: count ?? 10, into: &result)
+            try await Self.spawn(count: count ?? 10, method: .spawn, into: &result)
+        case .spawnForkServer:
+            try await Self.spawn(count: count ?? 10, method: .forkServer, into: &result)
         case .pool:
             try await Self.pool(count: count ?? 30_000, chunkSize: 1, inFlight: 1, into: &result)
         case .poolPipelined:
@@ -50,6 +60,14 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.pool(count: count ?? 500_000, chunkSize: 256, inFlight: 1, into: &result)
         case .actor:
             try await Self.actorCalls(count: count ?? 20_000, into: &result)
+        case .socketSmallUnix:
+            try await Self.socketSmall("unix", count: count ?? 500_000, into: &result)
+        case .socketSmallTCP:
+            try await Self.socketSmall("tcp", count: count ?? 500_000, into: &result)
+        case .socketPingPongUnix:
+            try await Self.socketPingPong("unix", count: count ?? 20_000, into: &result)
+        case .socketPingPongTCP:
+            try await Self.socketPingPong("tcp", count: count ?? 20_000, into: &result)
         }
         return result
     }
@@ -96,13 +114,16 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         result.add("peak_rss_child", Double(report.peakRSSBytes) / Double(1 << 20), "MiB", better: "lower")
     }
 
-    /// `count` records through the codec.
-    private static func typed(codec: any MessageCodec, count: Int, into result: inout BenchResult) async throws {
-        let (input, sink) = try GIPC.pipe(of: BenchRecord.self, codec: codec)
+    /// `count` records through the codec (records of the generated type use their generated MessagePack coders).
+    private static func typed<Record: BenchTypedRecord>(
+        _ record: Record.Type = BenchRecord.self, codec: any MessageCodec, count: Int, into result: inout BenchResult
+    ) async throws {
+        let (input, sink) = try GIPC.pipe(of: Record.self, codec: codec)
         let (reports, reportSink) = try GIPC.pipe(of: BenchReport.self, codec: .json)
-        let child = try await GIPC.start(BenchRecordSink.self, .init(input: input, report: reportSink, count: count))
+        let child = try await GIPC.start(
+            BenchRecordSink<Record>.self, .init(input: input, report: reportSink, count: count))
         _ = try await reports.get(timeout: .seconds(60))
-        let record = BenchRecord.sample
+        let record = Record.sample
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<count { try await sink.put(record) }
@@ -143,19 +164,28 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         return try await pipe.get(timeout: .seconds(30)).count
     }
 
-    /// Starts and joins a child that does nothing, `count` times: the median.
-    private static func spawn(count: Int, into result: inout BenchResult) async throws {
+    /// Starts and joins a child that does nothing, `count` times, with `method`: the median of start + join, and of
+    /// the start alone (until `start` returns). With the forkserver, one child is started and joined first, so that
+    /// the helper's own start (once per program) is not counted.
+    private static func spawn(count: Int, method: StartMethod, into result: inout BenchResult) async throws {
         let clock = ContinuousClock()
         var times: [Double] = []
+        if method == .forkServer {
+            try await Self.expectSuccess(try await GIPC.start(BenchNothing.self, .init(), startMethod: method))
+        }
+        var starts: [Double] = []
         for _ in 0..<count {
             let start = clock.now
-            let child = try await GIPC.start(BenchNothing.self, .init())
+            let child = try await GIPC.start(BenchNothing.self, .init(), startMethod: method)
+            starts.append(Self.seconds(clock.now - start) * 1000)
             try await Self.expectSuccess(child)
             times.append(Self.seconds(clock.now - start) * 1000)
         }
         times.sort()
+        starts.sort()
         result.parameters = ["children": count]
         result.add("start_join", times[count / 2], "ms", better: "lower")
+        result.add("start", starts[count / 2], "ms", better: "lower")
     }
 
     private static func expectSuccess(_ child: ChildProcess) async throws {

@@ -71,6 +71,7 @@ struct MessagePackWriterTests {
     func reservedHeaders() throws {
         #expect(hex(try codec.encode(Zeros(count: 15))) == "9f" + String(repeating: "00", count: 15))
         #expect(hex(try codec.encode(Zeros(count: 16))) == "dc0010" + String(repeating: "00", count: 16))
+        #expect(hex(Array(try codec.encode(Zeros(count: 65535)).prefix(4))) == "dcffff00")
         let large = try codec.encode(Zeros(count: 65536))
         #expect(large.count == 5 + 65536 && hex(Array(large.prefix(6))) == "dd0001000000")
         #expect(
@@ -79,5 +80,24 @@ struct MessagePackWriterTests {
         var buffer: [UInt8] = [0xff]
         try codec.encode(MixedWidths(), appendingTo: &buffer)
         #expect(hex(buffer) == "ff92dc0010" + String(repeating: "00", count: 16) + "93000000")
+    }
+
+    @Test("a message encoded inside another one's encode(to:) on the same thread gets its own writer")
+    func nestedEncoding() throws {
+        let inner = try codec.encode(Zeros(count: 16))
+        let outer = try codec.encode(Embedding(inner: Zeros(count: 16)))
+        #expect(hex(outer) == "92c413" + hex(inner) + "03")
+        #expect(hex(try codec.encode(Zeros(count: 3))) == "93000000")
+    }
+}
+
+/// An array holding another message's MessagePack bytes, encoded from inside `encode(to:)`, then the number 3.
+private struct Embedding: Encodable {
+    var inner: Zeros
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        try container.encode(try MessagePackCodec().encode(inner))
+        try container.encode(3)
     }
 }

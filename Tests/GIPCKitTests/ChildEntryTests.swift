@@ -147,15 +147,7 @@ extension ProcessTests {
 
         @Test(
             "exit statuses: 0, 1, 8, SIGTERM, SIGKILL, SIGSEGV, SIGABRT",
-            arguments: [
-                (ExitWith.Arguments(status: 0), ExitStatus.exited(0)),
-                (ExitWith.Arguments(status: 1), .exited(1)),
-                (ExitWith.Arguments(status: 8), .exited(8)),
-                (ExitWith.Arguments(status: 0, signal: SIGTERM), .signaled(SIGTERM)),
-                (ExitWith.Arguments(status: 0, signal: SIGKILL), .signaled(SIGKILL)),
-                (ExitWith.Arguments(status: 0, signal: SIGSEGV), .signaled(SIGSEGV)),
-                (ExitWith.Arguments(status: 0, signal: SIGABRT), .signaled(SIGABRT)),
-            ])
+            arguments: exitStatusCases)
         func exitStatuses(arguments: ExitWith.Arguments, expected: ExitStatus) async throws {
             let child = try await GIPC.start(ExitWith.self, arguments)
             #expect(try await child.join() == expected)

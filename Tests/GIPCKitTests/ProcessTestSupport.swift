@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import GIPCKit
+@testable import GIPCTestEntries
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,18 @@ typealias ExitStatus = GIPCKit.ExitStatus
 /// by another test's children. The children run their entries in gipc-test-host. Each file adds a nested suite.
 @Suite(.serialized, .testHost, .timeLimit(.minutes(2)))
 struct ProcessTests {}
+
+/// What `ExitWith` children are asked to do, and the exit status each must report: 0, 1, 8, SIGTERM, SIGKILL,
+/// SIGSEGV, SIGABRT (for every start method).
+let exitStatusCases: [(ExitWith.Arguments, ExitStatus)] = [
+    (ExitWith.Arguments(status: 0), ExitStatus.exited(0)),
+    (ExitWith.Arguments(status: 1), .exited(1)),
+    (ExitWith.Arguments(status: 8), .exited(8)),
+    (ExitWith.Arguments(status: 0, signal: SIGTERM), .signaled(SIGTERM)),
+    (ExitWith.Arguments(status: 0, signal: SIGKILL), .signaled(SIGKILL)),
+    (ExitWith.Arguments(status: 0, signal: SIGSEGV), .signaled(SIGSEGV)),
+    (ExitWith.Arguments(status: 0, signal: SIGABRT), .signaled(SIGABRT)),
+]
 
 /// This process's environment, for children that need PATH (python3 may be a pyenv shim needing HOME).
 func inheritedEnvironment() -> [String: String] {
@@ -59,11 +72,13 @@ func gipcError(_ body: () async throws -> Void) async -> GIPCError? {
 
 /// Checks that running `body` leaves no descriptor open (see `descriptorsLeaked(during:)` for how the other
 /// suites running meanwhile are told apart from a leak). A first child is started and joined beforehand, so that
-/// the descriptors of the reactor and the spawner, which live as long as the process, are open already.
+/// the descriptors of the reactor and the spawner, which live as long as the process, are open already (and the
+/// forkserver helper's socket and pidfd, when that is the default start method).
 func expectNoDescriptorLeak(
     sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
 ) async rethrows {
     _ = try? await startChild("/bin/true").join()
+    if StartMethod.default == .forkServer { try? await GIPC.prepareForkServer() }
     let leaked = try await descriptorsLeaked(during: body)
     #expect(leaked.isEmpty, "descriptors left open: \(leaked)", sourceLocation: sourceLocation)
 }

@@ -52,6 +52,8 @@ func runSoak() async -> Int32 {
         try? warmup.writer.close()
         try? warmup.reader.close()
     }
+    // The forkserver helper, when children start that way, also lives as long as this process.
+    if StartMethod.default == .forkServer { try? await GIPC.prepareForkServer() }
     let start = ProcessStats.current()
     let startTargets = ProcessStats.descriptorTargets()
     let warm = Mutex<ProcessStats?>(nil)

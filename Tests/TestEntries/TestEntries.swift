@@ -15,6 +15,7 @@ public enum TestEntries {
         SendThenExit.self, StartThenReturn.self, WriteMarker.self, DescriptorPressure.self, DecodeReport.self,
         StartUnlistedWithEmptyHost.self, TermIgnorer.self, ReadySleeper.self, GrandchildStarter.self,
         WriteThenCrash.self, PrintEnvironment.self, SupervisionNameLengthProbe.self, WriteThenEnd.self,
+        PrintWorkingDirectory.self, ForkServerDirectoryProbe.self, ForkServerParent.self, PrintArguments.self,
         SquareWorker.self, RecordEchoWorker.self, ChaosWorker.self, BrokenSetupWorker.self, ReciprocalWorker.self,
     ]
 }
@@ -68,13 +69,23 @@ public struct DescriptorLister: ChildEntry {
     }
 
     public static func main(_ arguments: Arguments) async throws {
+        // Twice, keeping what both listings agree on: the runtime's own threads open descriptors for a moment (on
+        // Linux, Dispatch's thread-pool monitor reads /proc/<tid>/stat of its workers), and such a descriptor caught
+        // by one listing is not one the child holds.
+        let first = list()
+        try await Task.sleep(for: .milliseconds(20))
+        let second = list()
+        try await arguments.report.put(first.filter { second[$0.key] == $0.value })
+    }
+
+    private static func list() -> [Int32: String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         // The listing itself opens one descriptor; keep only those still open after it.
         var open: [Int32: String] = [:]
         for fd in entries.compactMap({ Int32($0) }) where fcntl(fd, F_GETFD) != -1 {
             open[fd] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) ?? "?"
         }
-        try await arguments.report.put(open)
+        return open
     }
 }
 

@@ -6,6 +6,7 @@
 #include "gipc_descriptors.h"
 #include "gipc_poller.h"
 #include "gipc_process.h"
+#include "gipc_socket.h"
 
 // What Glibc does not expose, one header per concern; this one also has the clock, thread names and the SIGPIPE
 // policy (gipc_system.c).

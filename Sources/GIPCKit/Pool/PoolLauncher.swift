@@ -54,7 +54,8 @@ struct PoolLauncher: Sendable {
                 jobs: jobs.reader, replies: replies.writer, codec: codec.name, codecSettings: settings)
             let process = try await GIPC.startEntry(
                 Worker.self, arguments, name: options.name, daemon: true, host: host, environment: options.environment,
-                standardOutput: options.standardOutput, standardError: options.standardError, killGroupOnExit: true)
+                standardOutput: options.standardOutput, standardError: options.standardError, killGroupOnExit: true,
+                startMethod: options.startMethod)
             return Launched(process: process, jobs: jobs.writer.end, replies: replies.reader.end)
         }
     }

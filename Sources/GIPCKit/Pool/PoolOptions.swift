@@ -59,6 +59,9 @@ public struct PoolOptions: Sendable {
     public var environment: ChildEnvironment = .inherit
     /// The name of each worker process (its `argv[0]`); default: the worker's entry name or executable.
     public var name: String? = nil
+    /// How workers that run an entry are started; `nil`: ``StartMethod/default`` at each start. Executables are
+    /// always spawned.
+    public var startMethod: StartMethod? = nil
 
     /// Options for a pool of `workers` worker processes (default: the number of CPUs).
     public init(workers: Int? = nil) {

@@ -27,7 +27,9 @@ struct LaunchedProcess: Sendable {
 /// `setpgid(0, 0)` on the fork path. Both are done before execve, so the group exists when the spawn returns.
 ///
 /// Paths: posix_spawn by default; fork and execve (``gipc_spawn_fork``) for daemon children, whose parent-death
-/// signal must be set between the two, and where the C library has no close-from spawn action.
+/// signal must be set between the two, and where the C library has no close-from spawn action. A request whose
+/// ``SpawnRequest/startMethod`` is ``StartMethod/forkServer`` goes to the program's forkserver helper
+/// (``ForkServer``) on Linux, which sets the child up the same way without executing anything.
 enum ProcessLauncher {
     /// Starts `request` and opens its pidfd. On failure nothing is left behind: no descriptor, no child.
     /// - Parameters:
@@ -46,6 +48,18 @@ enum ProcessLauncher {
         _ request: SpawnRequest, standardOutput: Int32?, standardError: Int32?
     ) throws(GIPCError) -> LaunchedProcess {
         let path = try ExecutableResolver.resolve(request.executable, searchPath: request.environment["PATH"])
+        #if os(Linux)
+            if request.startMethod == .forkServer {
+                let envp = CStringArray(request.environment.map { "\($0.key)=\($0.value)" }.sorted())
+                defer { envp.deallocate() }
+                if let pid = try ForkServer.launch(
+                    request, path: path, envp: envp, standardOutput: standardOutput,
+                    standardError: standardError)
+                {
+                    return try watch(pid)
+                }
+            }
+        #endif
         let floor = Int32(3 + request.descriptors.count)
         let streams = [standardOutput, standardError].compactMap { $0 }
         let copies = try duplicate(request.descriptors + streams, atOrAbove: floor)
@@ -170,7 +184,7 @@ enum ProcessLauncher {
 
     /// Opens the child's pidfd. If there is no descriptor left for it, the child is killed and reaped: a child
     /// that nobody can watch would become a zombie or be reaped by polling forever.
-    private static func watch(_ pid: pid_t) throws(GIPCError) -> LaunchedProcess {
+    static func watch(_ pid: pid_t) throws(GIPCError) -> LaunchedProcess {
         #if os(Linux)
             let pidfd = gipc_pidfd_open(pid)
             if pidfd >= 0 { return LaunchedProcess(pid: pid, pidfd: pidfd) }

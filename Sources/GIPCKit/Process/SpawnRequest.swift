@@ -27,6 +27,9 @@ struct SpawnRequest: Sendable {
     var daemon: Bool
     /// `argv[0]`, and the name ``ChildProcess/name`` reports.
     var name: String
+    /// How the child is started: ``StartMethod/forkServer`` only for a program that re-executes into an entry
+    /// (`arguments` empty); executables are always spawned.
+    var startMethod: StartMethod
 
     init(
         executable: String,
@@ -37,7 +40,8 @@ struct SpawnRequest: Sendable {
         standardError: ChildOutput = .inherit,
         killGroupOnExit: Bool = false,
         daemon: Bool = false,
-        name: String? = nil
+        name: String? = nil,
+        startMethod: StartMethod = .spawn
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -48,6 +52,7 @@ struct SpawnRequest: Sendable {
         self.killGroupOnExit = killGroupOnExit
         self.daemon = daemon
         self.name = name ?? executable
+        self.startMethod = startMethod
     }
 
     /// Checks what the C interface cannot carry: NUL bytes, malformed variable names, negative descriptors.

@@ -1,0 +1,55 @@
+import Foundation
+import GIPCBenchRecord
+import GIPCCodecs
+
+// `gipc-codec-profile CODEC OPERATION COUNT`: encodes (or decodes) the benchmark record COUNT times with CODEC
+// (`msgpack`, `msgpack-generated`: the record with @MessagePackCodable coders, or `json`), the way a typed pipe does
+// (`encode(_:)` into a new payload, `decode(_:from:)` of one payload), and prints a checksum so that nothing is
+// optimised away. `make profile-codec` runs it under callgrind with two counts
+// and reports the difference per message (scripts/profile-codec.sh).
+
+let arguments = CommandLine.arguments
+guard arguments.count == 4, let count = Int(arguments[3]), count >= 0 else {
+    print("usage: gipc-codec-profile msgpack|msgpack-generated|json encode|decode COUNT")
+    exit(2)
+}
+/// The two records, as the loop reads them.
+protocol ProfiledRecord: Codable, Equatable {
+    var quantity: Int { get }
+}
+
+extension BenchRecord: ProfiledRecord {}
+extension GeneratedBenchRecord: ProfiledRecord {}
+
+func run<Record: ProfiledRecord>(
+    _ codec: some MessageCodec, _ record: Record, operation: String, count: Int
+) throws -> Int {
+    let payload = try codec.encode(record)
+    guard try codec.decode(Record.self, from: payload) == record else {
+        print("\(codec.name) does not round-trip the record")
+        exit(1)
+    }
+    var sink = 0
+    switch operation {
+    case "encode":
+        for _ in 0..<count { sink &+= try codec.encode(record).count }
+    case "decode":
+        for _ in 0..<count { sink &+= try codec.decode(Record.self, from: payload).quantity }
+    default:
+        print("unknown operation \(operation)")
+        exit(2)
+    }
+    return sink
+}
+
+let sink: Int
+switch arguments[1] {
+case "msgpack": sink = try run(MessagePackCodec(), BenchRecord.sample, operation: arguments[2], count: count)
+case "msgpack-generated":
+    sink = try run(MessagePackCodec(), GeneratedBenchRecord.sample, operation: arguments[2], count: count)
+case "json": sink = try run(JSONCodec(), BenchRecord.sample, operation: arguments[2], count: count)
+default:
+    print("unknown codec \(arguments[1])")
+    exit(3)
+}
+print("checksum \(sink)")
