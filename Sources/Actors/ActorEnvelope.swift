@@ -10,6 +10,8 @@
 /// | `throw` | `call`, `message`, `typeName`, and `errorType` + `value` for a `Codable` error, or `code` | the call failed |
 /// | `cancel` | `call` | the caller gave up: cancel the call's task |
 /// | `host` | `call`, `target` | make an actor of the registered type `target`; answer with its identity |
+/// | `resolve` | `call`, `target` | answer with the identity of the actor exposed under the name `target` |
+/// | `hello` | `call` (0), `actor` (`number` 0) | first on a socket connection, from each side: the sender's node |
 public struct ActorEnvelope: Codable, Sendable, Equatable {
     /// Which message this is.
     public struct Kind: RawRepresentable, Codable, Hashable, Sendable {
@@ -26,6 +28,10 @@ public struct ActorEnvelope: Codable, Sendable, Equatable {
         public static let cancel = Kind(rawValue: "cancel")
         /// A request to make an actor of a registered type.
         public static let host = Kind(rawValue: "host")
+        /// A request for the actor exposed under a name (socket connections).
+        public static let resolve = Kind(rawValue: "resolve")
+        /// The first envelope each side of a socket connection sends: its system's node.
+        public static let hello = Kind(rawValue: "hello")
     }
 
     /// Which message this is.
@@ -34,7 +40,8 @@ public struct ActorEnvelope: Codable, Sendable, Equatable {
     public var call: UInt64
     /// The actor a `call` is for.
     public var actor: GIPCActorID?
-    /// A `call`'s target (the Swift identifier of the distributed method), or a `host` request's actor type name.
+    /// A `call`'s target (the Swift identifier of the distributed method), a `host` request's actor type name, or
+    /// a `resolve` request's name.
     public var target: String?
     /// A `call`'s generic substitutions: Swift mangled type names, in order.
     public var generics: [String]?

@@ -220,7 +220,7 @@ final class ActorPeer: Sendable {
         switch envelope.kind {
         case .return, .throw:
             deliver(envelope)
-        case .call, .host:
+        case .call, .host, .resolve:
             guard let system else { return GIPCActorError(.shutDown, "the actor system is gone") }
             let id = envelope.call
             // Made outside the lock: the task may finish before it is recorded, and then is not recorded.
@@ -281,11 +281,14 @@ final class ActorPeer: Sendable {
                 .shutDown, "the actor system was shut down", pid: process?.pid, exitStatus: status,
                 standardErrorTail: tail)
         }
-        let who = process.map { "the hosting process \($0.name) (pid \($0.pid))" } ?? "the peer"
+        guard let process else {
+            return GIPCActorError(
+                .connectionLost, "the connection to the peer ended (\(description))", underlying: error)
+        }
         let how = status.map { "\($0)" } ?? "closed the connection (\(description))"
         return GIPCActorError(
-            .hostExited, "\(who) \(how)", pid: process?.pid, exitStatus: status, standardErrorTail: tail,
-            underlying: error)
+            .hostExited, "the hosting process \(process.name) (pid \(process.pid)) \(how)", pid: process.pid,
+            exitStatus: status, standardErrorTail: tail, underlying: error)
     }
 
     /// Ends the connection with `failure`: every waiting call and watcher gets it, the calls the peer made here

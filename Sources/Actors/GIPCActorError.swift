@@ -41,13 +41,19 @@ public struct GIPCActorError: Error, Sendable, CustomStringConvertible {
         /// Starting a hosting child or talking to it failed; ``GIPCActorError/underlying`` holds GIPCKit's error.
         public static let transportFailure = Code("transportFailure")
 
+        /// The socket connection to another process's actor system ended (the process died, closed the connection
+        /// or broke the protocol) before the call completed, or before it was made.
+        public static let connectionLost = Code("connectionLost")
+        /// The listener refused the authentication key (``GIPCActorSystem/connect(to:authentication:codec:options:)``).
+        public static let authenticationFailed = Code("authenticationFailed")
+
         public var description: String { name }
 
         /// The code a `throw` envelope names, or ``remoteError`` for a name this version does not know.
         static func named(_ name: String?) -> Code {
             let known: [Code] = [
                 .hostExited, .remoteError, .timedOut, .shutDown, .unknownActor, .notRegistered, .invocationFailed,
-                .codecFailure, .protocolViolation, .transportFailure,
+                .codecFailure, .protocolViolation, .transportFailure, .connectionLost, .authenticationFailed,
             ]
             return known.first { $0.name == name } ?? .remoteError
         }

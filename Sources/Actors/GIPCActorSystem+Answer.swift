@@ -8,6 +8,8 @@ extension GIPCActorSystem {
         switch request.kind {
         case .host:
             return host(request, codec: peer.codec)
+        case .resolve:
+            return resolve(request, codec: peer.codec)
         default:
             return await execute(request, codec: peer.codec)
         }
@@ -50,6 +52,20 @@ extension GIPCActorSystem {
         retain(actor, id: actor.id)
         do {
             return ActorEnvelope(kind: .return, call: request.call, value: try codec.encode(actor.id))
+        } catch {
+            return GIPCResultHandler.failure(
+                request.call, GIPCActorError(.codecFailure, "the actor's identity cannot be encoded: \(error)"))
+        }
+    }
+
+    /// Answers a `resolve` request with the identity of the actor exposed under its name.
+    private func resolve(_ request: ActorEnvelope, codec: any MessageCodec) -> ActorEnvelope {
+        guard let name = request.target, let id = exposed(name) else {
+            return GIPCResultHandler.failure(
+                request.call, GIPCActorError(.unknownActor, "no actor is exposed as '\(request.target ?? "")'"))
+        }
+        do {
+            return ActorEnvelope(kind: .return, call: request.call, value: try codec.encode(id))
         } catch {
             return GIPCResultHandler.failure(
                 request.call, GIPCActorError(.codecFailure, "the actor's identity cannot be encoded: \(error)"))

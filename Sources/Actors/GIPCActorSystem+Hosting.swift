@@ -163,12 +163,15 @@ extension GIPCActorSystem {
     /// children end too. Calling it again does nothing more.
     /// - Parameter gracePeriod: how long each child may take to exit after SIGTERM.
     public func shutdown(gracePeriod: Duration = .seconds(5)) async {
-        let (children, peers) = state.withLock { state in
+        let (children, peers, listeners) = state.withLock { state in
             state.isShutDown = true
             let children = state.children
             state.children = []
-            return (children, Array(state.peers.values))
+            let listeners = state.listeners
+            state.listeners = []
+            return (children, Array(state.peers.values), listeners)
         }
+        for listener in listeners { listener.close() }
         for peer in peers { peer.beginShutdown() }
         await withTaskGroup(of: Void.self) { group in
             for child in children {

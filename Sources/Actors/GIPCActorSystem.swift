@@ -51,6 +51,10 @@ public final class GIPCActorSystem: DistributedActorSystem, Sendable {
         var isShutDown = false
         /// The hosting children this system started.
         var children: [ActorHostProcess] = []
+        /// The actors peers may resolve by name (``expose(_:as:)``).
+        var exposed: [String: GIPCActorID] = [:]
+        /// The sockets this system listens on.
+        var listeners: [ActorListener] = []
     }
 
     let state = Mutex(State())

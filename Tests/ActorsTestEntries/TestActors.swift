@@ -11,7 +11,7 @@ public import GIPCActors
 public enum TestActors {
     public static let all: [any HostableActor.Type] = [Calculator.self, Worker.self, Relay.self]
     /// The entries of the actor tests.
-    public static let entries: [any ChildEntry.Type] = [HostilePeer.self]
+    public static let entries: [any ChildEntry.Type] = [HostilePeer.self, ActorServer.self]
 }
 
 /// A record with nested values, optionals and collections.
