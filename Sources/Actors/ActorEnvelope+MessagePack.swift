@@ -1,11 +1,11 @@
 import GIPCKit
 
-/// Envelopes coded directly by ``/GIPCCodecs/MessagePackCodec`` (no `Codable` keyed containers): the same bytes as
+/// Envelopes coded directly by `MessagePackCodec` (no `Codable` keyed containers): the same bytes as
 /// the synthesized `Codable` conformance, fields in declaration order, absent fields left out.
 extension ActorEnvelope: MessagePackCodable {
     /// Writes the envelope's fields.
     /// - Parameter writer: the map the fields go to.
-    /// - Throws: ``/GIPCCodecs/CodecError`` with ``/GIPCCodecs/CodecError/Code/invalidValue``, as `Codable` would.
+    /// - Throws: `CodecError` with `CodecError/Code/invalidValue`, as `Codable` would.
     public func encodeMessagePack(to writer: MessagePackMapWriter) throws {
         try writer.write(kind.rawValue, forKey: "kind")
         try writer.write(call, forKey: "call")
@@ -22,8 +22,8 @@ extension ActorEnvelope: MessagePackCodable {
 
     /// Reads the envelope's fields.
     /// - Parameter reader: the map the fields come from.
-    /// - Throws: ``/GIPCCodecs/CodecError``, as `Codable` would: ``/GIPCCodecs/CodecError/Code/keyNotFound`` without
-    ///   `kind` or `call`, ``/GIPCCodecs/CodecError/Code/typeMismatch`` for a field of another type.
+    /// - Throws: `CodecError`, as `Codable` would: `CodecError/Code/keyNotFound` without
+    ///   `kind` or `call`, `CodecError/Code/typeMismatch` for a field of another type.
     public init(messagePack reader: MessagePackMapReader) throws {
         kind = Kind(rawValue: try reader.read(forKey: "kind") as String)
         call = try reader.read(forKey: "call")
@@ -39,11 +39,11 @@ extension ActorEnvelope: MessagePackCodable {
     }
 }
 
-/// Identities coded directly by ``/GIPCCodecs/MessagePackCodec``: the map `{"node": u64, "number": u64}`.
+/// Identities coded directly by `MessagePackCodec`: the map `{"node": u64, "number": u64}`.
 extension GIPCActorID: MessagePackCodable {
     /// Writes `node` and `number`.
     /// - Parameter writer: the map the fields go to.
-    /// - Throws: ``/GIPCCodecs/CodecError`` with ``/GIPCCodecs/CodecError/Code/invalidValue``, as `Codable` would.
+    /// - Throws: `CodecError` with `CodecError/Code/invalidValue`, as `Codable` would.
     public func encodeMessagePack(to writer: MessagePackMapWriter) throws {
         try writer.write(node, forKey: "node")
         try writer.write(number, forKey: "number")
@@ -51,8 +51,8 @@ extension GIPCActorID: MessagePackCodable {
 
     /// Reads `node` and `number`.
     /// - Parameter reader: the map the fields come from.
-    /// - Throws: ``/GIPCCodecs/CodecError`` with ``/GIPCCodecs/CodecError/Code/keyNotFound`` or
-    ///   ``/GIPCCodecs/CodecError/Code/typeMismatch``.
+    /// - Throws: `CodecError` with `CodecError/Code/keyNotFound` or
+    ///   `CodecError/Code/typeMismatch`.
     public init(messagePack reader: MessagePackMapReader) throws {
         self.init(node: try reader.read(forKey: "node"), number: try reader.read(forKey: "number"))
     }

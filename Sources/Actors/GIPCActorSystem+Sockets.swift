@@ -28,10 +28,10 @@ extension GIPCActorSystem {
     /// let listener = try system.listen(on: .tcp(host: "127.0.0.1", port: 7000), authentication: .key(key))
     /// ```
     /// - Parameters:
-    ///   - address: where to listen (``/GIPCTransport/SocketAddress``); port 0 lets the system choose
+    ///   - address: where to listen (`SocketAddress`); port 0 lets the system choose
     ///     (``ActorListener/address`` has it).
-    ///   - authentication: the shared key (``/GIPCTransport/SocketAuthentication/key(_:)``), or no handshake
-    ///     (``/GIPCTransport/SocketAuthentication/none`` on a Unix-domain address).
+    ///   - authentication: the shared key (`SocketAuthentication/key(_:)`), or no handshake
+    ///     (`SocketAuthentication/none` on a Unix-domain address).
     ///   - codec: the codec of the connections' envelopes, arguments and results; default: the system's.
     ///   - options: the handshake slots and deadline, the backlog and the frame limit.
     /// - Returns: the listener; it stops with ``ActorListener/close()`` or ``shutdown(gracePeriod:)``.
