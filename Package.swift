@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "GIPCKit", targets: ["GIPCKit"]),
         .library(name: "GIPCTransport", targets: ["GIPCTransport"]),
         .library(name: "GIPCCodecs", targets: ["GIPCCodecs"]),
+        .library(name: "GIPCActors", targets: ["GIPCActors"]),
         // `@MessagePackCodable`: generated MessagePack coders. Its own product, so that only its users build
         // swift-syntax.
         .library(name: "GIPCCodecMacros", targets: ["GIPCCodecMacros"]),
@@ -59,13 +60,16 @@ let package = Package(
             dependencies: ["GIPCRuntime", "GIPCTransport", "GIPCCodecs", "CGIPCSystem"],
             path: "Sources/GIPCKit"
         ),
+        // Distributed actors hosted in child processes: a DistributedActorSystem over GIPCKit's children and pipes.
+        .target(name: "GIPCActors", dependencies: ["GIPCKit"], path: "Sources/Actors"),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
         // executable); also as a @MessagePackCodable twin, for the generated coders.
         .target(name: "GIPCBenchRecord", dependencies: ["GIPCCodecMacros", "GIPCCodecs"], path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
             dependencies: [
-                "GIPCKit", "GIPCBenchRecord", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "GIPCKit", "GIPCActors", "GIPCBenchRecord",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/gipc"
         ),
@@ -100,10 +104,23 @@ let package = Package(
             dependencies: ["GIPCKit", "GIPCTestEntries"],
             path: "Tests/TestHost"
         ),
+        // The actor types (and entries) the GIPCActors tests start in children, the program that hosts them, and
+        // the tests.
+        .target(name: "GIPCActorsTestEntries", dependencies: ["GIPCActors"], path: "Tests/ActorsTestEntries"),
+        .executableTarget(
+            name: "gipc-actors-test-host", dependencies: ["GIPCActors", "GIPCActorsTestEntries"],
+            path: "Tests/ActorsTestHost"),
+        .testTarget(
+            name: "GIPCActorsTests",
+            dependencies: ["GIPCActors", "GIPCActorsTestEntries", "GIPCTestSupport"],
+            path: "Tests/ActorsTests"
+        ),
         // The README's example program, verbatim; a test checks that the README still shows this file and runs it.
         .executableTarget(name: "gipc-readme-example", dependencies: ["GIPCKit"], path: "Tests/ReadmeExample"),
         .executableTarget(
             name: "gipc-readme-pool-example", dependencies: ["GIPCKit"], path: "Tests/ReadmePoolExample"),
+        .executableTarget(
+            name: "gipc-readme-actor-example", dependencies: ["GIPCActors"], path: "Tests/ReadmeActorExample"),
         // The soak test (make soak): children echo checked messages while random children are killed.
         .executableTarget(name: "gipc-soak", dependencies: ["GIPCKit", "GIPCTestSupport"], path: "Tests/Soak"),
     ]

@@ -28,6 +28,7 @@ def plan(gipc, python, c_baseline, quick):
     py = [python, os.path.join(HERE, "python", "gipc_bench.py")]
     mp = [python, os.path.join(HERE, "python", "mp_spawn_bench.py")]
     pool = [python, os.path.join(HERE, "python", "pool_bench.py"), "--json"]
+    managers = [python, os.path.join(HERE, "python", "managers_bench.py"), "--json"]
 
     def swift(workload, count=None):
         argv = [gipc, "bench", "--workload", workload, "--json"]
@@ -80,6 +81,8 @@ def plan(gipc, python, c_baseline, quick):
         ("pool", "ppe-submit", pool_py("ppe-submit", 2000)),
         ("pool", "pool-imap", pool_py("pool-imap", 5000)),
         ("pool", "pool-map", pool_py("pool-map", 20000)),
+        ("actor", "gipckit", swift("actor", 5000 if quick else None)),
+        ("actor", "mp-manager", managers + (["--count", "2000"] if quick else [])),
         ("socket-small", "gipckit-unix", swift("socket-small-unix", small)),
         ("socket-small", "gipckit-tcp", swift("socket-small-tcp", small)),
         ("socket-small", "gipckit-pipe", swift("small", small)),
@@ -238,6 +241,13 @@ def targets(rows):
     check("pool map, chunks of 256 >= 0.5x Pool.map (default chunks)",
           ratio(figure("pool", "gipckit-chunked", "throughput"), figure("pool", "pool-map", "throughput")), 0.5,
           lambda v: v >= 0.5)
+    actor_p50 = figure("actor", "gipckit", "p50")
+    check("actor call p50 <= 2x ping-pong p50", ratio(actor_p50, figure("ping-pong", "gipckit", "p50")), 2,
+          lambda v: v <= 2)
+    for callers in ("1", "64"):
+        check(f"actor calls/s, {callers} caller(s) >= 10x managers proxy",
+              ratio(figure("actor", "gipckit", "calls_" + callers), figure("actor", "mp-manager", "calls_" + callers)),
+              10, lambda v: v >= 10)
     check("spawn median <= 7 ms", figure("spawn", "gipckit", "start_join"), 7, lambda v: v <= 7)
     check("spawn forkserver median <= 3 ms", figure("spawn", "gipckit-forkserver", "start_join"), 3, lambda v: v <= 3)
     check("memory peak RSS <= 3x 16 MiB + 32 MiB", figure("memory", "gipckit", "peak_rss_child"), 80,

@@ -19,6 +19,9 @@ public struct JSONCodec: MessageCodec {
     public var limits: DecodeLimits
     /// The limits that differ from the defaults (see ``MessageCodec/settings``).
     public var settings: [String: String]? { limits.settings }
+    /// What the encoder and decoder offer as `userInfo` to the types they handle (for example the actor system that
+    /// a distributed actor reference resolves with). Not carried with a transferred handle.
+    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates the codec.
     ///
@@ -58,7 +61,10 @@ public struct JSONCodec: MessageCodec {
     ///   the whole value, which it does for nesting deeper than ``maxEncodingDepth``.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         do {
-            return [UInt8](try Self.sharedEncoder.encode(value))
+            guard !userInfo.isEmpty else { return [UInt8](try Self.sharedEncoder.encode(value)) }
+            let encoder = Self.makeEncoder()
+            encoder.userInfo = userInfo
+            return [UInt8](try encoder.encode(value))
         } catch EncodingError.invalidValue(_, let context)
             where context.codingPath.isEmpty && context.debugDescription == Self.writerRefusal
         {
@@ -97,7 +103,10 @@ public struct JSONCodec: MessageCodec {
                 Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: bytes.count, deallocator: .none)
             } ?? Data()
         do {
-            return try Self.sharedDecoder.decode(type, from: data)
+            guard !userInfo.isEmpty else { return try Self.sharedDecoder.decode(type, from: data) }
+            let decoder = Self.makeDecoder()
+            decoder.userInfo = userInfo
+            return try decoder.decode(type, from: data)
         } catch {
             throw CodecError(decoding: error, codec: name)
         }

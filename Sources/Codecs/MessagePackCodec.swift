@@ -20,6 +20,9 @@ public struct MessagePackCodec: MessageCodec {
     public var limits: DecodeLimits
     /// The limits that differ from the defaults (see ``MessageCodec/settings``).
     public var settings: [String: String]? { limits.settings }
+    /// What the encoder and decoder offer as `userInfo` to the types they handle (for example the actor system that
+    /// a distributed actor reference resolves with). Not carried with a transferred handle.
+    public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
     /// Creates the codec.
     ///
@@ -35,7 +38,7 @@ public struct MessagePackCodec: MessageCodec {
     /// - Throws: ``CodecError`` with ``CodecError/Code/invalidValue`` for a value nested deeper than
     ///   ``DecodeLimits/maxDepth``, a date outside the timestamp range, or containers written out of order.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth) { encoder in
+        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth, userInfo: userInfo) { encoder in
             do {
                 try encoder.encode(value, parent: [], key: nil)
             } catch {
@@ -52,7 +55,7 @@ public struct MessagePackCodec: MessageCodec {
     ///   - buffer: The buffer the payload is appended to.
     /// - Throws: The same errors as ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
-        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth) { encoder in
+        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth, userInfo: userInfo) { encoder in
             do {
                 try encoder.encode(value, parent: [], key: nil)
             } catch {
@@ -80,7 +83,7 @@ public struct MessagePackCodec: MessageCodec {
             throw CodecError(
                 .trailingBytes, "\(bytes.count - end) bytes follow the value", codec: name, byteOffset: end)
         }
-        return try MessagePackCoders.withDecoder(bytes: reader) { decoder in
+        return try MessagePackCoders.withDecoder(bytes: reader, userInfo: userInfo) { decoder in
             do {
                 return try decoder.decode(type, at: 0, parent: [], key: nil)
             } catch {

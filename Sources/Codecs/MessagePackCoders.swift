@@ -42,24 +42,32 @@ final class MessagePackCoders {
     /// Runs `body` with this thread's encoder (or a new one, when it is in use), ready for a message.
     @inline(__always)
     static func withEncoder<R>(
-        maxDepth: Int, _ body: (MessagePackEncoder) throws -> R
+        maxDepth: Int, userInfo: [CodingUserInfoKey: Any] = [:], _ body: (MessagePackEncoder) throws -> R
     ) rethrows -> R {
         let coders = current
         let encoder = coders.encoder.take() ?? MessagePackEncoder(writer: MessagePackWriter(), maxDepth: maxDepth)
-        encoder.prepare(maxDepth: maxDepth)
-        defer { coders.encoder = encoder }
+        encoder.prepare(maxDepth: maxDepth, userInfo: userInfo)
+        defer {
+            if !userInfo.isEmpty { encoder.userInfo = [:] }
+            coders.encoder = encoder
+        }
         return try body(encoder)
     }
 
     /// Runs `body` with this thread's decoder (or a new one, when it is in use), ready for a message in `bytes`.
     @inline(__always)
-    static func withDecoder<R>(bytes: MessagePackBytes, _ body: (MessagePackDecoder) throws -> R) rethrows -> R {
+    static func withDecoder<R>(
+        bytes: MessagePackBytes, userInfo: [CodingUserInfoKey: Any] = [:], _ body: (MessagePackDecoder) throws -> R
+    ) rethrows -> R {
         let coders = current
         guard let decoder = coders.decoder.take() else {
-            return try body(MessagePackDecoder(bytes: bytes, offset: 0))
+            return try body(MessagePackDecoder(bytes: bytes, offset: 0, userInfo: userInfo))
         }
-        decoder.prepare(bytes: bytes)
-        defer { coders.decoder = decoder }
+        decoder.prepare(bytes: bytes, userInfo: userInfo)
+        defer {
+            if !userInfo.isEmpty { decoder.userInfo = [:] }
+            coders.decoder = decoder
+        }
         return try body(decoder)
     }
 }

@@ -140,7 +140,7 @@ struct MessagePackKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol 
             throw CodecError(
                 .keyNotFound, "the map has no key \"super\"", codec: "msgpack", codingPath: CodecError.path(codingPath))
         }
-        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset)
+        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset, userInfo: decoder.userInfo)
         child.codingPath = codingPath + [key]
         return child
     }
@@ -263,7 +263,7 @@ struct MessagePackUnkeyedDecoding: UnkeyedDecodingContainer {
 
     mutating func superDecoder() throws -> any Decoder {
         try checkNotAtEnd()
-        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset)
+        let child = MessagePackDecoder(bytes: decoder.bytes, offset: offset, userInfo: decoder.userInfo)
         child.codingPath = codingPath + [IndexKey(currentIndex)]
         offset = try decoder.bytes.skip(at: offset)
         currentIndex += 1

@@ -10,7 +10,7 @@ final class MessagePackDecoder: Decoder {
     /// The offset of the value this decoder currently stands for.
     @exclusivity(unchecked) var offset: Int
     @exclusivity(unchecked) var codingPath: [any CodingKey] = []
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    @exclusivity(unchecked) var userInfo: [CodingUserInfoKey: Any]
     /// Key indexes kept for the next keyed containers: one is reused once no container holds it any more. Each
     /// holds this decoder: ``dropIndexes()`` breaks the cycle when the decoder is no longer used.
     @exclusivity(unchecked) private var indexes: [MessagePackKeyIndex] = []
@@ -21,9 +21,12 @@ final class MessagePackDecoder: Decoder {
     /// Whether this decoder keeps indexes (the thread's decoder does; decoders made for one use do not).
     private let keepsIndexes: Bool
 
-    init(bytes: MessagePackBytes, offset: Int, keepsIndexes: Bool = false) {
+    init(
+        bytes: MessagePackBytes, offset: Int, keepsIndexes: Bool = false, userInfo: [CodingUserInfoKey: Any] = [:]
+    ) {
         self.bytes = bytes
         self.offset = offset
+        self.userInfo = userInfo
         self.keepsIndexes = keepsIndexes
     }
 
@@ -31,8 +34,9 @@ final class MessagePackDecoder: Decoder {
     func dropIndexes() { indexes.removeAll() }
 
     /// Makes the decoder ready for a new message in `bytes`.
-    func prepare(bytes: MessagePackBytes) {
+    func prepare(bytes: MessagePackBytes, userInfo: [CodingUserInfoKey: Any]) {
         self.bytes = bytes
+        self.userInfo = userInfo
         offset = 0
         codingPath = []
     }

@@ -63,12 +63,12 @@ struct MessagePackKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol 
     mutating func superEncoder() -> any Encoder {
         _ = try? writer.addEntry(to: slot)
         writer.write("super")
-        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth)
+        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth, userInfo: encoder.userInfo)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         _ = try? entry(key)
-        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth)
+        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth, userInfo: encoder.userInfo)
     }
 }
 
@@ -144,6 +144,6 @@ struct MessagePackUnkeyedEncoding: UnkeyedEncodingContainer {
 
     mutating func superEncoder() -> any Encoder {
         _ = try? element()
-        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth)
+        return MessagePackEncoder(writer: writer, maxDepth: encoder.maxDepth, userInfo: encoder.userInfo)
     }
 }

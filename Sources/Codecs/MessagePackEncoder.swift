@@ -9,7 +9,7 @@ final class MessagePackEncoder: Encoder {
     let writer: MessagePackWriter
     @exclusivity(unchecked) private(set) var maxDepth: Int
     @exclusivity(unchecked) var codingPath: [any CodingKey] = []
-    var userInfo: [CodingUserInfoKey: Any] { [:] }
+    @exclusivity(unchecked) var userInfo: [CodingUserInfoKey: Any]
     @exclusivity(unchecked) private(set) var depth = 0
     /// The writer offset where the value being encoded starts.
     @exclusivity(unchecked) private var valueStart = 0
@@ -20,15 +20,17 @@ final class MessagePackEncoder: Encoder {
     /// The map opened for the value being encoded, reused when `container(keyedBy:)` is called again.
     @exclusivity(unchecked) private var valueMapSlot = -1
 
-    init(writer: MessagePackWriter, maxDepth: Int) {
+    init(writer: MessagePackWriter, maxDepth: Int, userInfo: [CodingUserInfoKey: Any] = [:]) {
         self.writer = writer
         self.maxDepth = maxDepth
+        self.userInfo = userInfo
     }
 
     /// Makes the encoder (and its writer) ready for a new message.
-    func prepare(maxDepth: Int) {
+    func prepare(maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
         writer.reset()
         self.maxDepth = maxDepth
+        self.userInfo = userInfo
         codingPath = []
         depth = 0
         valueStart = 0

@@ -19,6 +19,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case pool
     case poolPipelined = "pool-pipelined"
     case poolChunked = "pool-chunked"
+    case actor
     case socketSmallUnix = "socket-small-unix"
     case socketSmallTCP = "socket-small-tcp"
     case socketPingPongUnix = "socket-ping-pong-unix"
@@ -57,6 +58,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.pool(count: count ?? 100_000, chunkSize: 1, inFlight: 8, into: &result)
         case .poolChunked:
             try await Self.pool(count: count ?? 500_000, chunkSize: 256, inFlight: 1, into: &result)
+        case .actor:
+            try await Self.actorCalls(count: count ?? 20_000, into: &result)
         case .socketSmallUnix:
             try await Self.socketSmall("unix", count: count ?? 500_000, into: &result)
         case .socketSmallTCP:

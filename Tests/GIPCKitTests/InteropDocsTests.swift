@@ -23,22 +23,23 @@ struct InteropDocsTests {
         let readme = try Self.text("README.md")
         // Output shown as ```text is not code.
         let fences = readme.split(separator: "\n").filter { $0.hasPrefix("```") && $0 != "```" && $0 != "```text" }
-        #expect(fences == ["```sh", "```swift", "```swift", "```swift", "```swift", "```swift", "```sh"])
-        // The two example programs (compiled and run), the supervised-child snippet (type-checked), the package
+        #expect(fences == ["```sh", "```swift", "```swift", "```swift", "```swift", "```swift", "```swift", "```sh"])
+        // The three example programs (compiled and run), the supervised-child snippet (type-checked), the package
         // lines and the @main program (ReadmeTests).
         let blocks = readme.components(separatedBy: "```swift\n").dropFirst().map { $0.prefix(while: { $0 != "`" }) }
-        #expect(blocks.count == 5)
-        guard blocks.count == 5 else { return }
+        #expect(blocks.count == 6)
+        guard blocks.count == 6 else { return }
         #expect(blocks[0].contains("struct Doubler: ChildEntry"))
         #expect(blocks[1].contains("struct WordCounter: PoolWorker"))
-        #expect(blocks[2].contains("GIPC.withChild("))
-        #expect(blocks[3].contains(".package(url:"))
-        #expect(blocks[4].contains("@main"))
+        #expect(blocks[2].contains("distributed actor Counter: HostableActor"))
+        #expect(blocks[3].contains("GIPC.withChild("))
+        #expect(blocks[4].contains(".package(url:"))
+        #expect(blocks[5].contains("@main"))
     }
 
     @Test(
         "each module has a DocC catalog with a getting-started article linked from its landing page",
-        arguments: ["Transport/GIPCTransport", "Codecs/GIPCCodecs", "GIPCKit/GIPCKit"])
+        arguments: ["Transport/GIPCTransport", "Codecs/GIPCCodecs", "GIPCKit/GIPCKit", "Actors/GIPCActors"])
     func doccCatalogs(module: String) throws {
         let name = module.split(separator: "/").last!
         let landing = try Self.text("Sources/\(module).docc/\(name).md")

@@ -34,11 +34,12 @@ extension ProcessTests {
         static let examples = [
             ("Tests/ReadmeExample/main.swift", "gipc-readme-example", "[2, 4, 6] exited with code 0\n"),
             ("Tests/ReadmePoolExample/main.swift", "gipc-readme-pool-example", "6\n0 7\n1 5\n2 5\n"),
+            ("Tests/ReadmeActorExample/main.swift", "gipc-readme-actor-example", "2 5\n"),
         ]
 
         @Test(
             "the README shows each example program verbatim, and the program prints what the README says",
-            arguments: 0..<2)
+            arguments: 0..<3)
         func readmeExample(index: Int) async throws {
             let (source, executable, expected) = Self.examples[index]
             let readme = try Self.readme()
