@@ -356,6 +356,12 @@ final class ActorPeer: Sendable {
         for task in state.withLock({ Array($0.incoming.values) }) { task.cancel() }
     }
 
+    /// Stops the reader (a peer that does not end the connection when asked): its receive is cancelled, and the
+    /// connection ends as if the peer had gone.
+    func stopReading() {
+        state.withLock { $0.reader }?.cancel()
+    }
+
     /// Waits until the reader has finished.
     func readerFinished() async {
         await state.withLock { $0.reader }?.value

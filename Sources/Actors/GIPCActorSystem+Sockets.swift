@@ -231,9 +231,28 @@ public final class ActorConnection: Sendable {
 
     /// Closes the connection: calls in flight and later calls to the other system's actors fail with
     /// ``GIPCActorError/Code/shutDown``, and the other side sees the connection end.
-    public func close() async {
+    ///
+    /// The sending direction closes at once; the other side then ends its half. If it has not done so within
+    /// `gracePeriod` (a peer that hangs), this side stops reading and closes its half itself.
+    /// - Parameter gracePeriod: how long to wait for the other side to end the connection (default 5 s).
+    public func close(gracePeriod: Duration = .seconds(5)) async {
         peer.beginShutdown()
-        await peer.readerFinished()
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [peer] in
+                await peer.readerFinished()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: gracePeriod)
+                return false
+            }
+            let first = await group.next() ?? true
+            group.cancelAll()
+            if !first { peer.stopReading() }
+            await group.waitForAll()
+            return first
+        }
+        if !ended { await peer.readerFinished() }
     }
 }
 

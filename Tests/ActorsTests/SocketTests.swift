@@ -121,5 +121,34 @@ extension ActorTests {
                 }
             }
         }
+
+        @Test("closing a connection whose peer never ends its half returns after the grace period")
+        func closeWithHungPeer() async throws {
+            let listener = try GIPC.listen(
+                on: try SocketAddress(parsing: "tcp:127.0.0.1:0"), sending: ActorEnvelope.self,
+                receiving: ActorEnvelope.self, codec: MessagePackCodec(), authentication: .key(Self.key))
+            defer { listener.close() }
+            // A peer that greets like an actor system, then neither answers nor closes.
+            let peer = Task {
+                let pipe = try await listener.accept(timeout: .seconds(20))
+                _ = try await pipe.get(timeout: .seconds(20))
+                try await pipe.put(
+                    ActorEnvelope(kind: .hello, call: 0, actor: GIPCActorID(node: 0xfeed, number: 0)),
+                    timeout: .seconds(20))
+                return pipe
+            }
+            try await withSystem { system in
+                let connection = try await system.connect(to: listener.address, authentication: .key(Self.key))
+                let held = try await peer.value
+                await connection.close(gracePeriod: .milliseconds(200))
+                let ended = await connection.termination()
+                #expect(ended.code == .shutDown)
+                // The peer sees this side's end of the stream although it never closed its own.
+                var end: GIPCError?
+                do { _ = try await held.get(timeout: .seconds(10)) } catch { end = error as? GIPCError }
+                #expect(end?.code == .endOfStream)
+                try? held.close()
+            }
+        }
     }
 }
