@@ -39,14 +39,15 @@ final class MessagePackCoders {
         return coders
     }
 
-    /// Runs `body` with this thread's encoder (or a new one, when it is in use), ready for a message.
+    /// Runs `body` with this thread's encoder (or a new one, when it is in use), ready for a message that starts
+    /// `headerRoom` bytes into the buffer.
     @inline(__always)
     static func withEncoder<R>(
-        maxDepth: Int, _ body: (MessagePackEncoder) throws -> R
+        maxDepth: Int, headerRoom: Int = 0, _ body: (MessagePackEncoder) throws -> R
     ) rethrows -> R {
         let coders = current
         let encoder = coders.encoder.take() ?? MessagePackEncoder(writer: MessagePackWriter(), maxDepth: maxDepth)
-        encoder.prepare(maxDepth: maxDepth)
+        encoder.prepare(maxDepth: maxDepth, headerRoom: headerRoom)
         defer { coders.encoder = encoder }
         return try body(encoder)
     }
