@@ -75,7 +75,8 @@ final class MessagePackDecoder: Decoder {
     }
 
     /// An index no container holds, filled for the map `header` at `codingPath`.
-    func keyIndex(for header: MessagePackHeader, codingPath: [any CodingKey]) throws(CodecError) -> MessagePackKeyIndex {
+    func keyIndex(for header: MessagePackHeader, codingPath: [any CodingKey]) throws(CodecError) -> MessagePackKeyIndex
+    {
         let index = reusableIndex()
         try index.fill(decoder: self, header: header, codingPath: codingPath)
         return index

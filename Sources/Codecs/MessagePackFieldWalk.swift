@@ -164,7 +164,9 @@ final class MessagePackFieldWalk {
         }
         var offset = position
         for _ in 0..<remaining * 2 {
-            offset = validated ? try bytes.skip(at: offset) : try bytes.validate(at: offset, maxDepth: maxDepth, depth: depth)
+            offset =
+                validated
+                ? try bytes.skip(at: offset) : try bytes.validate(at: offset, maxDepth: maxDepth, depth: depth)
         }
         remaining = 0
         position = offset

@@ -86,7 +86,8 @@ final class MessagePackKeyIndex {
                 break  // A key of another kind never matches a coding key.
             }
             if entry.keyStart != -2 {
-                let hash = (entry.keyStart >= 0 ? entry.signature : UInt64(bitPattern: entry.intKey) ^ 0x5bd1_e995)
+                let hash =
+                    (entry.keyStart >= 0 ? entry.signature : UInt64(bitPattern: entry.intKey) ^ 0x5bd1_e995)
                     &* 0x9e37_79b9_7f4a_7c15
                 let bit: UInt64 = 1 << (hash >> 58)
                 if hash & (1 << 57) == 0 {

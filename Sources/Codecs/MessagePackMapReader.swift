@@ -50,8 +50,9 @@ public struct MessagePackMapReader {
         _ key: StaticString, _ body: (MessagePackBytes, MessagePackHeader, Int) throws(CodecError) -> R
     ) throws -> R {
         let (index, found) = try indexedEntry(key)
-        do throws(CodecError) { return try body(index.bytes, index.entries[found].header, index.entries[found].value) }
-        catch {
+        do throws(CodecError) {
+            return try body(index.bytes, index.entries[found].header, index.entries[found].value)
+        } catch {
             throw error.withCodingPath(codingPath + [MessagePackFieldKey(key)])
         }
     }
@@ -199,7 +200,8 @@ public struct MessagePackMapReader {
     }
 
     /// Reads the value at `offset` as `T`; `inOrder` says that the walk stands at it and moves past it.
-    func readPresent<T: Decodable>(_ type: T.Type, at offset: Int, inOrder: Bool, forKey key: StaticString) throws -> T {
+    func readPresent<T: Decodable>(_ type: T.Type, at offset: Int, inOrder: Bool, forKey key: StaticString) throws -> T
+    {
         let walk = self.walk
         let decoder = walk.decoder
         var end = 0

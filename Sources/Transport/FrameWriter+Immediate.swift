@@ -36,7 +36,8 @@ extension FrameWriter {
             result = Self.writeFrameVector(fd: fd, payload, skipping: 0)
             call = "writev"
         }
-        return try finishImmediate(result, total: payload.count + FrameFormat.headerBytes(forPayloadLength: payload.count), call: call)
+        return try finishImmediate(
+            result, total: payload.count + FrameFormat.headerBytes(forPayloadLength: payload.count), call: call)
     }
 
     /// ``sendWithoutWaiting(_:)`` for a frame laid out in the caller's buffer: `frame` holds

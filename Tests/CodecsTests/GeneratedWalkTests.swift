@@ -144,7 +144,9 @@ struct GeneratedWalkTests {
             default: broken.append(0xc0)
             }
             // `Value` validates the whole payload before it decodes anything.
-            guard case .failure(let first as CodecError) = Result(catching: { try codec.decode(Value.self, from: broken) }),
+            guard
+                case .failure(let first as CodecError) = Result(catching: { try codec.decode(Value.self, from: broken) }
+                ),
                 structural.contains(first.code)
             else { continue }
             compared += 1
