@@ -3,7 +3,7 @@
 /// results and errors as the value's synthesized `init(from:)` through ``MessagePackCodec``.
 ///
 /// Fields are found fastest when they are read in the order they were written, each key once, as generated code
-/// does: the map is then decoded in one walk (see ``MessagePackFieldWalk``); any other order costs an index of the
+/// does: the map is then decoded in one walk, key by key where the walk stands; any other order costs an index of the
 /// map, with the same results.
 public struct MessagePackMapReader {
     let walk: MessagePackFieldWalk
