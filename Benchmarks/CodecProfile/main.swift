@@ -4,8 +4,8 @@ import GIPCCodecs
 
 // `gipc-codec-profile CODEC OPERATION COUNT`: encodes (or decodes) the benchmark record COUNT times with CODEC
 // (`msgpack`, `msgpack-generated`: the record with @MessagePackCodable coders, or `json`), the way a typed pipe does
-// (`encode(_:)` into a new payload, `decode(_:from:)` of one payload), and prints a checksum so that nothing is
-// optimised away. `make profile-codec` runs it under callgrind with two counts
+// (`withEncoded(_:headerRoom:_:)` into the codec's reused buffer behind room for the frame header, `decode(_:from:)`
+// of one payload), and prints a checksum so that nothing is optimised away. `make profile-codec` runs it under callgrind with two counts
 // and reports the difference per message (scripts/profile-codec.sh).
 
 let arguments = CommandLine.arguments
@@ -32,7 +32,7 @@ func run<Record: ProfiledRecord>(
     var sink = 0
     switch operation {
     case "encode":
-        for _ in 0..<count { sink &+= try codec.encode(record).count }
+        for _ in 0..<count { sink &+= try codec.withEncoded(record, headerRoom: 4) { $0.count } }
     case "decode":
         for _ in 0..<count { sink &+= try codec.decode(Record.self, from: payload).quantity }
     default:

@@ -26,6 +26,62 @@ static inline int gipc_msgpack_append(void *data, const char *bytes, size_t leng
     return 0;
 }
 
+/// Appends `length` bytes to `buffer`, as `msgpack_sbuffer_write` does (it grows the buffer the same way), with the
+/// few bytes of a header or number copied inline when there is room.
+static inline int gipc_sbuffer_append(msgpack_sbuffer *buffer, const void *bytes, size_t length) {
+    if (buffer->alloc - buffer->size < length) { return msgpack_sbuffer_write(buffer, (const char *)bytes, length); }
+    char *out = buffer->data + buffer->size;
+    const char *in = (const char *)bytes;
+    switch (length) {
+    case 1: out[0] = in[0]; break;
+    case 2: memcpy(out, in, 2); break;
+    case 3: memcpy(out, in, 3); break;
+    case 5: memcpy(out, in, 5); break;
+    case 9: memcpy(out, in, 9); break;
+    default: memcpy(out, in, length); break;
+    }
+    buffer->size += length;
+    return 0;
+}
+
+/* msgpack-c's packing functions (msgpack/pack_template.h, the code behind `msgpack_pack_int64` and the others)
+ * instantiated a second time, as `gipc_sbuffer_pack_int64(msgpack_sbuffer *, int64_t)` and so on: the same forms,
+ * appended to the buffer by `gipc_sbuffer_append` inline instead of through the packer's write callback (a call
+ * through a function pointer per item). The template is meant for such instantiations (it undefines its macros at
+ * the end); `msgpack_pack_ext` is renamed for the timestamp function, which calls it. */
+#define msgpack_pack_inline_func(name) static inline int gipc_sbuffer_pack##name
+#define msgpack_pack_user msgpack_sbuffer *
+#define msgpack_pack_append_buffer(user, buf, len) return gipc_sbuffer_append(user, buf, len)
+#define msgpack_pack_ext gipc_sbuffer_pack_ext
+#include <msgpack/pack_template.h>
+#undef msgpack_pack_ext
+
+/// Packs a str header and its bytes into `buffer`: the fixstr form (under 32 bytes) in one step when there is room,
+/// other lengths as `msgpack_pack_str` and `msgpack_pack_str_body` write them. Returns 0 on success, -1 when memory
+/// runs out.
+static inline int gipc_sbuffer_pack_string(msgpack_sbuffer *buffer, const void *bytes, size_t length) {
+    if (length < 32 && buffer->alloc - buffer->size >= length + 1) {
+        char *out = buffer->data + buffer->size;
+        out[0] = (char)(0xa0 | length);
+        memcpy(out + 1, bytes, length);
+        buffer->size += length + 1;
+        return 0;
+    }
+    if (gipc_sbuffer_pack_str(buffer, length) != 0) { return -1; }
+    return gipc_sbuffer_pack_str_body(buffer, bytes, length);
+}
+
+/// Packs an array of `count` integers (`Int` on 64-bit platforms) into `buffer`: the header and each element in its
+/// smallest form, as `msgpack_pack_array` and `msgpack_pack_int64` write them. Returns 0 on success, -1 when memory
+/// runs out.
+static inline int gipc_sbuffer_pack_int64_array(msgpack_sbuffer *buffer, const int64_t *values, size_t count) {
+    if (gipc_sbuffer_pack_array(buffer, count) != 0) { return -1; }
+    for (size_t index = 0; index < count; index++) {
+        if (gipc_sbuffer_pack_int64(buffer, values[index]) != 0) { return -1; }
+    }
+    return 0;
+}
+
 /// Prepares `writer`: an empty buffer (nothing allocated yet) and a packer pointing at it.
 static inline void gipc_msgpack_writer_init(gipc_msgpack_writer *writer) {
     msgpack_sbuffer_init(&writer->buffer);
@@ -63,6 +119,17 @@ static inline int gipc_msgpack_widen_header(msgpack_sbuffer *buffer, size_t offs
     size_t tail = buffer->size - offset - from;
     if (msgpack_sbuffer_write(buffer, zeros, to - from) != 0) { return -1; }
     memmove(buffer->data + offset + to, buffer->data + offset + from, tail);
+    return 0;
+}
+
+/// Appends `length` zero bytes to `buffer`; returns 0 on success, -1 when memory runs out.
+static inline int gipc_msgpack_sbuffer_pad(msgpack_sbuffer *buffer, size_t length) {
+    static const char zeros[16] = {0};
+    while (length > 0) {
+        size_t step = length < 16 ? length : 16;
+        if (msgpack_sbuffer_write(buffer, zeros, step) != 0) { return -1; }
+        length -= step;
+    }
     return 0;
 }
 

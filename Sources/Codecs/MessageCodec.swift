@@ -48,6 +48,23 @@ public protocol MessageCodec: Sendable {
     /// - Throws: The same errors as ``encode(_:)``.
     func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws
 
+    /// Encodes `value` into a buffer that the codec may reuse from call to call, with `headerRoom` bytes of room in
+    /// front of the payload, and calls `body` with the room and the payload together (the payload starts at offset
+    /// `headerRoom`), so that a caller can write a frame header into the room and send both without a copy.
+    ///
+    /// The buffer is valid only during `body`; `body` must not encode with the same codec on the same thread (it
+    /// would get a buffer of its own, at the cost of an allocation).
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - headerRoom: The bytes to leave free before the payload (their contents are unspecified).
+    ///   - body: What to do with the room and the payload.
+    /// - Returns: What `body` returns.
+    /// - Throws: The same errors as ``encode(_:)``.
+    func withEncoded<T: Encodable, R>(
+        _ value: T, headerRoom: Int, _ body: (UnsafeMutableRawBufferPointer) -> R
+    ) throws -> R
+
     /// Decodes a value of type `type` from `bytes`, which stay valid only for the duration of the call.
     ///
     /// This is the path every other `decode` overload ends in; large payloads decode from it in place, without
@@ -76,6 +93,29 @@ extension MessageCodec {
     /// - Throws: The same errors as ``encode(_:)``.
     public func encode<T: Encodable>(_ value: T, appendingTo buffer: inout [UInt8]) throws {
         buffer.append(contentsOf: try encode(value))
+    }
+
+    /// Encodes `value` with ``encode(_:)`` and calls `body` with a copy of the payload behind `headerRoom` free bytes
+    /// (the default; codecs with a reusable buffer encode into it instead).
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - headerRoom: The bytes to leave free before the payload.
+    ///   - body: What to do with the room and the payload.
+    /// - Returns: What `body` returns.
+    /// - Throws: The same errors as ``encode(_:)``.
+    public func withEncoded<T: Encodable, R>(
+        _ value: T, headerRoom: Int, _ body: (UnsafeMutableRawBufferPointer) -> R
+    ) throws -> R {
+        let payload = try encode(value)
+        return withUnsafeTemporaryAllocation(byteCount: headerRoom + payload.count, alignment: 8) { frame in
+            payload.withUnsafeBytes { bytes in
+                if let source = bytes.baseAddress {
+                    (frame.baseAddress! + headerRoom).copyMemory(from: source, byteCount: bytes.count)
+                }
+            }
+            return body(frame)
+        }
     }
 
     /// Decodes a value of type `type` from a byte array.

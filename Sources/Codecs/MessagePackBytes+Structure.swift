@@ -6,26 +6,29 @@ extension MessagePackBytes {
     ///
     /// - Throws: `truncated`, `malformed`, `countExceedsInput` (a container announcing more elements than the bytes
     ///   left could hold, checked before anything is allocated), `depthLimitExceeded`.
-    func validate(at start: Int, maxDepth: Int) throws(CodecError) -> Int {
+    ///
+    /// `depth` is the nesting level the item stands at (0 for a whole payload; containers at level `maxDepth` or
+    /// deeper are refused).
+    func validate(at start: Int, maxDepth: Int, depth: Int = 0) throws(CodecError) -> Int {
         // The stack of enclosing containers holds at most one entry per level and per byte: on the stack, not the
         // heap, for the usual limits.
-        let capacity = min(maxDepth, count) + 1
+        let capacity = min(max(maxDepth - depth, 0), count) + 1
         return try withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { stack throws(CodecError) in
-            try validate(at: start, maxDepth: maxDepth, stack: stack)
+            try validate(at: start, maxDepth: maxDepth, level: depth, stack: stack)
         }
     }
 
     private func validate(
-        at start: Int, maxDepth: Int, stack enclosing: UnsafeMutableBufferPointer<Int>
+        at start: Int, maxDepth: Int, level: Int, stack enclosing: UnsafeMutableBufferPointer<Int>
     ) throws(CodecError) -> Int {
         var offset = start
         var remaining = 1
-        var depth = 0
+        var depth = level
         while true {
             while remaining == 0 {
-                guard depth > 0 else { return offset }
+                guard depth > level else { return offset }
                 depth -= 1
-                remaining = enclosing[depth]
+                remaining = enclosing[depth - level]
             }
             let header = try header(at: offset)
             remaining -= 1
@@ -42,7 +45,7 @@ extension MessagePackBytes {
                     throw error(.depthLimitExceeded, "nesting is deeper than the limit of \(maxDepth)", at: offset)
                 }
                 if items > 0 {
-                    enclosing[depth] = remaining
+                    enclosing[depth - level] = remaining
                     depth += 1
                     remaining = items
                 }
@@ -53,7 +56,7 @@ extension MessagePackBytes {
         }
     }
 
-    /// Returns the offset after the item at `start`, for a payload that ``validate(at:maxDepth:)`` accepted.
+    /// Returns the offset after the item at `start`, for a payload that ``validate(at:maxDepth:depth:)`` accepted.
     func skip(at start: Int) throws(CodecError) -> Int {
         var offset = start
         var pending = 1

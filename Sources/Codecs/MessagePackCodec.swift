@@ -65,6 +65,29 @@ public struct MessagePackCodec: MessageCodec {
         }
     }
 
+    /// Encodes `value` as MessagePack into this thread's reused buffer, behind `headerRoom` free bytes, and calls
+    /// `body` with the room and the payload together.
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - headerRoom: The bytes to leave free before the payload.
+    ///   - body: What to do with the room and the payload; the buffer is valid only during the call.
+    /// - Returns: What `body` returns.
+    /// - Throws: The same errors as ``encode(_:)``.
+    public func withEncoded<T: Encodable, R>(
+        _ value: T, headerRoom: Int, _ body: (UnsafeMutableRawBufferPointer) -> R
+    ) throws -> R {
+        try MessagePackCoders.withEncoder(maxDepth: limits.maxDepth, headerRoom: headerRoom, userInfo: userInfo) {
+            encoder in
+            do {
+                try encoder.encode(value, parent: [], key: nil)
+            } catch {
+                throw CodecError(encoding: error, codec: name)
+            }
+            return body(try encoder.writer.finishInPlace())
+        }
+    }
+
     /// Decodes a value of type `type` from a MessagePack payload, in place.
     ///
     /// - Parameters:
@@ -78,14 +101,9 @@ public struct MessagePackCodec: MessageCodec {
     ///   ``CodecError/Code/unsupportedExtension``.
     public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
         let reader = MessagePackBytes(bytes)
-        let end = try reader.validate(at: 0, maxDepth: limits.maxDepth)
-        guard end == bytes.count else {
-            throw CodecError(
-                .trailingBytes, "\(bytes.count - end) bytes follow the value", codec: name, byteOffset: end)
-        }
         return try MessagePackCoders.withDecoder(bytes: reader, userInfo: userInfo) { decoder in
             do {
-                return try decoder.decode(type, at: 0, parent: [], key: nil)
+                return try decoder.decodeTopLevel(type, maxDepth: limits.maxDepth)
             } catch {
                 throw CodecError(decoding: error, codec: name)
             }

@@ -39,14 +39,16 @@ final class MessagePackCoders {
         return coders
     }
 
-    /// Runs `body` with this thread's encoder (or a new one, when it is in use), ready for a message.
+    /// Runs `body` with this thread's encoder (or a new one, when it is in use), ready for a message that starts
+    /// `headerRoom` bytes into the buffer.
     @inline(__always)
     static func withEncoder<R>(
-        maxDepth: Int, userInfo: [CodingUserInfoKey: Any] = [:], _ body: (MessagePackEncoder) throws -> R
+        maxDepth: Int, headerRoom: Int = 0, userInfo: [CodingUserInfoKey: Any] = [:],
+        _ body: (MessagePackEncoder) throws -> R
     ) rethrows -> R {
         let coders = current
         let encoder = coders.encoder.take() ?? MessagePackEncoder(writer: MessagePackWriter(), maxDepth: maxDepth)
-        encoder.prepare(maxDepth: maxDepth, userInfo: userInfo)
+        encoder.prepare(maxDepth: maxDepth, headerRoom: headerRoom, userInfo: userInfo)
         defer {
             if !userInfo.isEmpty { encoder.userInfo = [:] }
             coders.encoder = encoder

@@ -20,7 +20,8 @@ extension MessagePackEncoder {
         } else if T.self == Bool.self {
             writer.write(unsafeBitCast(value, to: Bool.self))
         } else if T.self == [Int].self {
-            try array(unsafeBitCast(value, to: [Int].self), path) { writer.write(Int64($0)) }
+            guard depth < maxDepth else { throw tooDeep(path()) }
+            writer.write(unsafeBitCast(value, to: [Int].self))
         } else if T.self == [String].self {
             try array(unsafeBitCast(value, to: [String].self), path) { writer.write($0) }
         } else if T.self == [Double].self {

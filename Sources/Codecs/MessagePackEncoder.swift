@@ -26,9 +26,9 @@ final class MessagePackEncoder: Encoder {
         self.userInfo = userInfo
     }
 
-    /// Makes the encoder (and its writer) ready for a new message.
-    func prepare(maxDepth: Int, userInfo: [CodingUserInfoKey: Any]) {
-        writer.reset()
+    /// Makes the encoder (and its writer) ready for a new message, `headerRoom` bytes into the buffer.
+    func prepare(maxDepth: Int, headerRoom: Int = 0, userInfo: [CodingUserInfoKey: Any] = [:]) {
+        writer.reset(headerRoom: headerRoom)
         self.maxDepth = maxDepth
         self.userInfo = userInfo
         codingPath = []
@@ -66,17 +66,18 @@ final class MessagePackEncoder: Encoder {
     func encode<T: Encodable>(_ value: T, parent: [any CodingKey], key: (any CodingKey)?) throws {
         var path: [any CodingKey] { key.map { parent + [$0] } ?? parent }
         if try encodeLeaf(value, path: { path }) { return }
-        // Type checks, not value casts: an empty `[Int]` would cast to `[UInt8]`.
-        switch T.self {
-        case is [UInt8].Type: (value as! [UInt8]).withUnsafeBytes { writer.writeBinary($0) }
-        case is Data.Type: (value as! Data).withUnsafeBytes { writer.writeBinary($0) }
-        case is Date.Type:
+        // Type comparisons (a pointer each), not value casts: an empty `[Int]` would cast to `[UInt8]`.
+        if T.self == [UInt8].self {
+            unsafeBitCast(value, to: [UInt8].self).withUnsafeBytes { writer.writeBinary($0) }
+        } else if T.self == Data.self {
+            (value as! Data).withUnsafeBytes { writer.writeBinary($0) }
+        } else if T.self == Date.self {
             do throws(CodecError) { try writer.write(value as! Date) } catch { throw error.withCodingPath(path) }
-        case is Value.Type:
+        } else if T.self == Value.self {
             do throws(CodecError) { try write(value as! Value, depth: depth) } catch {
                 throw error.withCodingPath(path)
             }
-        default:
+        } else {
             guard depth < maxDepth else { throw tooDeep(path) }
             let saved = (valueStart, valueMapSlot, codingPath)
             valueStart = writer.size

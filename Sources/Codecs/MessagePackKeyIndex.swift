@@ -48,9 +48,14 @@ final class MessagePackKeyIndex {
     /// held.
     ///
     /// - Throws: What reading the (already validated) keys and values can throw.
+    ///
+    /// With `validating` (the nesting limit of the payload, for a map at the top level), the map is validated while it is indexed, as
+    /// ``MessagePackBytes/validate(at:maxDepth:depth:)`` would validate it, with the same errors in the same order; the
+    /// offset after the map is then returned (otherwise -1).
+    @discardableResult
     func fill(
-        decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey]
-    ) throws(CodecError) {
+        decoder: MessagePackDecoder, header: MessagePackHeader, codingPath: [any CodingKey], validating: Int? = nil
+    ) throws(CodecError) -> Int {
         self.decoder = decoder
         self.codingPath = codingPath
         let bytes = decoder.bytes
@@ -59,6 +64,10 @@ final class MessagePackKeyIndex {
         entries.removeAll(keepingCapacity: true)
         entries.reserveCapacity(Int(header.bits))
         var position = header.payload
+        // One bit per key (of 128, by a hash of its signature or integer): when no two keys share a bit, they are
+        // distinct without comparing every pair.
+        var seen: (UInt64, UInt64) = (0, 0)
+        var shared = false
         for _ in 0..<header.bits {
             let key = try bytes.header(at: position)
             var entry = Entry(keyStart: -2, keyEnd: 0, intKey: 0, signature: 0, value: 0, header: key)
@@ -76,14 +85,35 @@ final class MessagePackKeyIndex {
             default:
                 break  // A key of another kind never matches a coding key.
             }
-            position = key.kind == .array || key.kind == .map ? try bytes.skip(at: position) : key.next
+            if entry.keyStart != -2 {
+                let hash =
+                    (entry.keyStart >= 0 ? entry.signature : UInt64(bitPattern: entry.intKey) ^ 0x5bd1_e995)
+                    &* 0x9e37_79b9_7f4a_7c15
+                let bit: UInt64 = 1 << (hash >> 58)
+                if hash & (1 << 57) == 0 {
+                    shared = shared || seen.0 & bit != 0
+                    seen.0 |= bit
+                } else {
+                    shared = shared || seen.1 & bit != 0
+                    seen.1 |= bit
+                }
+            }
+            position = key.kind == .array || key.kind == .map ? try end(at: position, validating) : key.next
             let value = try bytes.header(at: position)
             entry.value = position
             entry.header = value
-            position = value.kind == .array || value.kind == .map ? try bytes.skip(at: position) : value.next
+            position = value.kind == .array || value.kind == .map ? try end(at: position, validating) : value.next
             entries.append(entry)
         }
-        distinct = keysAreDistinct()
+        distinct = !shared || keysAreDistinct()
+        return validating == nil ? -1 : position
+    }
+
+    /// The offset after the container at `offset`, validated when `maxDepth` is given.
+    @inline(__always)
+    private func end(at offset: Int, _ maxDepth: Int?) throws(CodecError) -> Int {
+        guard let maxDepth else { return try bytes.skip(at: offset) }
+        return try bytes.validate(at: offset, maxDepth: maxDepth, depth: 1)
     }
 
     /// The bool of entry `found`'s value.

@@ -97,6 +97,21 @@ public struct MessagePackMapWriter {
         encoder.writer.write(value)
     }
 
+    /// Writes the entry `key` with an array of `Int`, each element in its smallest form.
+    ///
+    /// - Parameters:
+    ///   - value: The field's value.
+    ///   - key: The field's name.
+    /// - Throws: The errors of the other `write` methods, and ``CodecError/Code/invalidValue`` when the array would
+    ///   nest deeper than ``DecodeLimits/maxDepth``.
+    public func write(_ value: [Int], forKey key: StaticString) throws {
+        try entry(key)
+        guard encoder.depth < encoder.maxDepth else {
+            throw encoder.tooDeep(encoder.codingPath + [MessagePackFieldKey(key)])
+        }
+        encoder.writer.write(value)
+    }
+
     /// Writes the entry `key` with any other `Encodable` value, as its synthesized `Codable` conformance would.
     ///
     /// - Parameters:

@@ -1,8 +1,10 @@
 internal import CMsgPack
 internal import Foundation
 
-/// Streams MessagePack into one growing msgpack-c buffer through msgpack-c's packer; the buffer is kept from message
-/// to message (see ``MessagePackCoders``), so that a message allocates nothing here once the buffer is large enough.
+/// Streams MessagePack into one growing msgpack-c buffer (`msgpack_sbuffer`) with msgpack-c's packing code,
+/// instantiated for the buffer so that each item is appended inline rather than through the packer's write callback
+/// (`gipc_sbuffer_pack_*` in the CMsgPack shim); the buffer is kept from message to message (see
+/// ``MessagePackCoders``), so that a message allocates nothing here once the buffer is large enough.
 ///
 /// Codable does not say how many entries a container will get before they are encoded, yet MessagePack writes the
 /// count first. The writer writes each container header once, in the smallest form (one byte), counts entries as
@@ -27,12 +29,15 @@ final class MessagePackWriter {
     }
 
     private let storage: UnsafeMutablePointer<gipc_msgpack_writer>
-    let packer: UnsafeMutablePointer<msgpack_packer>
+    /// The buffer inside `storage`.
+    let buffer: UnsafeMutablePointer<msgpack_sbuffer>
     /// The open containers, innermost last.
     @exclusivity(unchecked) private var open: [Open] = []
     /// The identifier of the next container (identifiers are never reused within a message).
     @exclusivity(unchecked) private var nextID = 0
     @exclusivity(unchecked) private var failed = false
+    /// Where the message starts in the buffer (after the room for a frame header).
+    @exclusivity(unchecked) private var start = 0
     /// The first error (an ordering error, or a container with more than 2^32-1 entries), reported again by
     /// ``finish(appendingTo:)`` for the container calls that cannot throw (`nestedContainer`, `superEncoder`).
     @exclusivity(unchecked) private var deferredError: CodecError?
@@ -40,8 +45,8 @@ final class MessagePackWriter {
     init() {
         storage = .allocate(capacity: 1)
         gipc_msgpack_writer_init(storage)
-        let offset = MemoryLayout<gipc_msgpack_writer>.offset(of: \.packer) ?? 0
-        packer = (UnsafeMutableRawPointer(storage) + offset).assumingMemoryBound(to: msgpack_packer.self)
+        let offset = MemoryLayout<gipc_msgpack_writer>.offset(of: \.buffer) ?? 0
+        buffer = (UnsafeMutableRawPointer(storage) + offset).assumingMemoryBound(to: msgpack_sbuffer.self)
         open.reserveCapacity(16)
     }
 
@@ -50,17 +55,20 @@ final class MessagePackWriter {
         storage.deallocate()
     }
 
-    /// Empties the writer for the next message. A buffer that grew beyond 1 MiB is given back.
-    func reset() {
+    /// Empties the writer for the next message, which starts `headerRoom` bytes into the buffer (bytes left for a
+    /// caller's frame header). A buffer that grew beyond 1 MiB is given back.
+    func reset(headerRoom: Int = 0) {
         if storage.pointee.buffer.alloc > 1 << 20 {
             gipc_msgpack_writer_destroy(storage)
             gipc_msgpack_writer_init(storage)
         }
         gipc_msgpack_writer_reset(storage)
+        start = headerRoom
         open.removeAll(keepingCapacity: true)
         nextID = 0
         failed = false
         deferredError = nil
+        if headerRoom > 0 { check(gipc_msgpack_sbuffer_pad(buffer, headerRoom)) }
     }
 
     /// The number of bytes written so far.
@@ -71,32 +79,45 @@ final class MessagePackWriter {
         if status != 0 { failed = true }
     }
 
-    func writeNil() { check(msgpack_pack_nil(packer)) }
-    func write(_ value: Bool) { check(value ? msgpack_pack_true(packer) : msgpack_pack_false(packer)) }
-    func write(_ value: Int64) { check(msgpack_pack_int64(packer, value)) }
-    func write(_ value: UInt64) { check(msgpack_pack_uint64(packer, value)) }
-    func write(_ value: Float) { check(msgpack_pack_float(packer, value)) }
-    func write(_ value: Double) { check(msgpack_pack_double(packer, value)) }
+    @inline(__always) func writeNil() { check(gipc_sbuffer_pack_nil(buffer)) }
+    @inline(__always) func write(_ value: Bool) {
+        check(value ? gipc_sbuffer_pack_true(buffer) : gipc_sbuffer_pack_false(buffer))
+    }
+    @inline(__always) func write(_ value: Int64) { check(gipc_sbuffer_pack_int64(buffer, value)) }
+    @inline(__always) func write(_ value: UInt64) { check(gipc_sbuffer_pack_uint64(buffer, value)) }
+    @inline(__always) func write(_ value: Float) { check(gipc_sbuffer_pack_float(buffer, value)) }
+    @inline(__always) func write(_ value: Double) { check(gipc_sbuffer_pack_double(buffer, value)) }
 
+    @inline(__always)
     func write(_ value: String) {
         var value = value
-        value.withUTF8 { check(gipc_msgpack_pack_short_string(packer, $0.baseAddress, $0.count)) }
+        value.withUTF8 { check(gipc_sbuffer_pack_string(buffer, $0.baseAddress, $0.count)) }
+    }
+
+    /// Writes an array of `Int` (header and elements).
+    func write(_ values: [Int]) {
+        values.withUnsafeBufferPointer { elements in
+            elements.withMemoryRebound(to: Int64.self) {
+                check(gipc_sbuffer_pack_int64_array(buffer, $0.baseAddress, $0.count))
+            }
+        }
     }
 
     /// Writes a field name as a string.
+    @inline(__always)
     func writeKey(_ key: StaticString) {
         guard key.hasPointerRepresentation else { return write(key.description) }
-        check(gipc_msgpack_pack_short_string(packer, key.utf8Start, key.utf8CodeUnitCount))
+        check(gipc_sbuffer_pack_string(buffer, key.utf8Start, key.utf8CodeUnitCount))
     }
 
     func writeBinary(_ bytes: UnsafeRawBufferPointer) {
-        check(msgpack_pack_bin(packer, bytes.count))
-        check(msgpack_pack_bin_body(packer, bytes.baseAddress, bytes.count))
+        check(gipc_sbuffer_pack_bin(buffer, bytes.count))
+        check(gipc_sbuffer_pack_bin_body(buffer, bytes.baseAddress, bytes.count))
     }
 
     func writeExtension(type: Int8, _ bytes: UnsafeRawBufferPointer) {
-        check(msgpack_pack_ext(packer, bytes.count, type))
-        check(msgpack_pack_ext_body(packer, bytes.baseAddress, bytes.count))
+        check(gipc_sbuffer_pack_ext(buffer, bytes.count, type))
+        check(gipc_sbuffer_pack_ext_body(buffer, bytes.baseAddress, bytes.count))
     }
 
     /// Writes a timestamp extension (type -1) in the smallest of its three forms.
@@ -114,14 +135,14 @@ final class MessagePackWriter {
             nanoseconds -= 1_000_000_000
         }
         var timestamp = msgpack_timestamp(tv_sec: seconds, tv_nsec: UInt32(nanoseconds))
-        check(msgpack_pack_timestamp(packer, &timestamp))
+        check(gipc_sbuffer_pack_timestamp(buffer, &timestamp))
     }
 
     /// Writes an array header for a known count (for values whose size is known before their elements).
-    func writeArrayHeader(_ count: Int) { check(msgpack_pack_array(packer, count)) }
+    func writeArrayHeader(_ count: Int) { check(gipc_sbuffer_pack_array(buffer, count)) }
 
     /// Writes a map header for a known count of pairs.
-    func writeMapHeader(_ count: Int) { check(msgpack_pack_map(packer, count)) }
+    func writeMapHeader(_ count: Int) { check(gipc_sbuffer_pack_map(buffer, count)) }
 
     /// Opens a container of unknown count (its header is written now, for no entries) and returns its identifier.
     func beginContainer(isMap: Bool) -> Int {
@@ -133,7 +154,7 @@ final class MessagePackWriter {
                 ?? CodecError(.invalidValue, "a message holds more than 2^32 containers", codec: "msgpack")
         }
         open.append(Open(id: id, offset: size, headerLength: 1, count: 0, isMap: isMap))
-        check(isMap ? msgpack_pack_map(packer, 0) : msgpack_pack_array(packer, 0))
+        check(isMap ? gipc_sbuffer_pack_map(buffer, 0) : gipc_sbuffer_pack_array(buffer, 0))
         return id
     }
 
@@ -198,13 +219,21 @@ final class MessagePackWriter {
     /// - Throws: The errors of ``finish(appendingTo:)``.
     func finish() throws(CodecError) -> [UInt8] {
         try closeAll()
-        let count = size
+        let count = size - start
         guard count > 0, let data = storage.pointee.buffer.data else { return [] }
         return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             buffer.baseAddress!.initialize(
-                from: UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)
+                from: UnsafeRawPointer(data + start).assumingMemoryBound(to: UInt8.self), count: count)
             initialized = count
         }
+    }
+
+    /// The whole buffer, the room for a header and the finished payload, valid until the writer is used again.
+    ///
+    /// - Throws: The errors of ``finish(appendingTo:)``.
+    func finishInPlace() throws(CodecError) -> UnsafeMutableRawBufferPointer {
+        try closeAll()
+        return UnsafeMutableRawBufferPointer(start: storage.pointee.buffer.data, count: size)
     }
 
     /// Writes the finished payload after the existing contents of `output`.
@@ -214,6 +243,6 @@ final class MessagePackWriter {
     func finish(appendingTo output: inout [UInt8]) throws(CodecError) {
         try closeAll()
         guard let data = storage.pointee.buffer.data else { return }
-        output.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size))
+        output.append(contentsOf: UnsafeRawBufferPointer(start: data + start, count: size - start))
     }
 }

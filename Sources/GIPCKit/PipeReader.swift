@@ -50,17 +50,24 @@ public final class PipeReader<Message: Decodable & Sendable>: Sendable {
     ///   handed to a child that then ended abnormally (a signal, a nonzero exit code);
     ///   `CancellationError` when the task is cancelled while waiting.
     public func get(timeout: Duration? = nil) async throws -> Message {
-        let payload: [UInt8]
+        let decoded: Result<Message, any Error>
         do {
-            payload = try await end.receive(timeout: timeout)
+            if receivesBytesAsIs {
+                decoded = .success(unsafeBitCast(try await end.receive(timeout: timeout), to: Message.self))
+            } else {
+                // Decoded where the frame lies in the reader's buffer, without copying it into an array first.
+                let codec = self.codec
+                decoded = try await end.receive(timeout: timeout) { payload in
+                    Result { try codec.decode(Message.self, fromBytes: payload) }
+                }
+            }
         } catch let error as TransportError {
             let mapped = GIPCError(error)
             guard mapped.code == .endOfStream || mapped.code == .truncated, let peer else { throw mapped }
             throw await peer.exitError(replacing: mapped) ?? mapped
         }
-        if receivesBytesAsIs { return unsafeBitCast(payload, to: Message.self) }
         do {
-            return try codec.decode(Message.self, from: payload)
+            return try decoded.get()
         } catch {
             throw GIPCError(codecFailure: error, codec: codec.name, encoding: false)
         }

@@ -47,19 +47,41 @@ public final class PipeWriter<Message: Encodable & Sendable>: Sendable {
     ///   ``GIPCError/Code/transferred``; `CancellationError` when cancelled before the first byte.
     nonisolated(nonsending) public func put(_ message: Message, timeout: Duration? = nil) async throws {
         let payload: [UInt8]
-        do {
+        var attempt: ImmediateSend?
+        if sendsBytesAsIs {
             // The raw codec would copy the bytes into a new array; the frame can carry the caller's array itself.
-            payload = sendsBytesAsIs ? unsafeBitCast(message, to: [UInt8].self) : try codec.encode(message)
-        } catch {
-            throw GIPCError(codecFailure: error, codec: codec.name, encoding: true)
+            payload = unsafeBitCast(message, to: [UInt8].self)
+        } else {
+            // The codec encodes into its reused buffer behind room for the frame header: a small frame is written
+            // from there at once. Only a frame that waits (or a large one) is copied into an array of its own.
+            var failure: TransportError?
+            do {
+                payload = try codec.withEncoded(message, headerRoom: FrameFormat.shortHeaderBytes) { frame in
+                    let body = UnsafeRawBufferPointer(rebasing: frame[FrameFormat.shortHeaderBytes...])
+                    if body.count <= FrameWriter.singleWriteLimit {
+                        do throws(TransportError) {
+                            attempt = try end.sendWithoutWaiting(frame: frame)
+                        } catch {
+                            failure = error
+                            return []
+                        }
+                        if attempt == .sent { return [] }
+                    }
+                    return [UInt8](body)
+                }
+            } catch {
+                throw GIPCError(codecFailure: error, codec: codec.name, encoding: true)
+            }
+            if let failure { throw GIPCError(failure) }
         }
-        let attempt: ImmediateSend
-        do {
-            attempt = try end.sendWithoutWaiting(payload)
-        } catch {
-            throw GIPCError(error)
+        if attempt == nil {
+            do {
+                attempt = try end.sendWithoutWaiting(payload)
+            } catch {
+                throw GIPCError(error)
+            }
         }
-        if attempt == .sent { return }
+        guard let attempt, attempt != .sent else { return }
         try await GIPCError.mapping { try await end.completeSend(payload, after: attempt, timeout: timeout) }
     }
 

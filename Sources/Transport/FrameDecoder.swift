@@ -99,6 +99,36 @@ public struct FrameDecoder: Sendable {
         return nil
     }
 
+    /// Like ``nextFrame()``, but hands the payload to `take` where it lies (a frame that arrived whole within the
+    /// decoder's buffer is not copied) and returns what `take` returns.
+    /// - Parameter take: What to do with the payload, valid only during the call.
+    /// - Returns: What `take` returned, or `nil` when no frame is complete yet.
+    /// - Throws: As ``nextFrame()``.
+    package mutating func takeFrame<R>(_ take: (UnsafeRawBufferPointer) -> R) throws(TransportError) -> R? {
+        if failure != nil || large != nil { return try nextFrame().map { frame in frame.withUnsafeBytes(take) } }
+        let available = writeIndex - readIndex
+        guard available >= FrameFormat.shortHeaderBytes else { return nil }
+        let (headerBytes, announced): (Int, UInt64)
+        do {
+            guard let header = try parseHeader(available: available) else { return nil }
+            (headerBytes, announced) = header
+        } catch {
+            failure = error
+            throw error
+        }
+        let length = Int(announced)
+        if available - headerBytes >= length {
+            let start = readIndex + headerBytes
+            let result = buffer.withUnsafeBytes { take(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+            consume(headerBytes + length)
+            return result
+        }
+        if length > inlineLimit {
+            startLargeFrame(length: length, headerBytes: headerBytes)
+        }
+        return nil
+    }
+
     /// Ends the stream: throws if it stopped inside a frame.
     /// - Throws: ``TransportError/Code/truncatedFrame`` with the bytes expected and received, or
     ///   ``TransportError/Code/poisoned`` if the decoder was already poisoned.

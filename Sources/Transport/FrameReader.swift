@@ -75,7 +75,25 @@ public final class FrameReader: Sendable {
         // Uncontended: take the lock without building the timeout closure (no allocation per frame).
         if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
         defer { end.lock.unlock() }
-        return try await receiveLocked(deadline: deadline)
+        return try await receiveLocked(deadline: deadline) { decoder throws(TransportError) in try decoder.nextFrame() }
+    }
+
+    /// Receives the next frame and hands its payload to `take` where it lies in the reader's buffer (no copy for a
+    /// frame that arrived whole): for a caller that decodes the payload at once.
+    /// - Parameters:
+    ///   - timeout: as in ``receive(timeout:)``.
+    ///   - take: what to do with the payload, valid only during the call.
+    /// - Returns: what `take` returned.
+    /// - Throws: as ``receive(timeout:)``.
+    package func receive<R>(
+        timeout: Duration?, taking take: (UnsafeRawBufferPointer) -> R
+    ) async throws -> R {
+        let deadline = Deadline.after(timeout)
+        if !end.lock.tryLock() { try await waitForLock(deadline: deadline) }
+        defer { end.lock.unlock() }
+        return try await receiveLocked(deadline: deadline) { decoder throws(TransportError) in
+            try decoder.takeFrame(take)
+        }
     }
 
     /// Receives the next frame, refusing one longer than `limit` (``TransportError/Code/frameTooLarge``, which
@@ -86,7 +104,7 @@ public final class FrameReader: Sendable {
         defer { end.lock.unlock() }
         decoder.withDecoder { $0.temporaryLimit = limit }
         defer { decoder.withDecoder { $0.temporaryLimit = nil } }
-        return try await receiveLocked(deadline: deadline)
+        return try await receiveLocked(deadline: deadline) { decoder throws(TransportError) in try decoder.nextFrame() }
     }
 
     /// Waits for the operation lock behind other tasks, in call order.
@@ -97,14 +115,16 @@ public final class FrameReader: Sendable {
         }
     }
 
-    /// Receives one frame; the caller holds the operation lock.
+    /// Receives one frame, taken from the decoder by `take`; the caller holds the operation lock.
     @inline(__always)
-    private func receiveLocked(deadline: Deadline?) async throws -> [UInt8] {
+    private func receiveLocked<Frame>(
+        deadline: Deadline?, _ take: (inout FrameDecoder) throws(TransportError) -> Frame?
+    ) async throws -> Frame {
         let fd = end.fd
         while true {
             try end.checkOpen()
-            if let frame = try receiveAvailable() { return frame }
-            if let frame = try await spinForFrame(deadline: deadline) { return frame }
+            if let frame = try receiveAvailable(take) { return frame }
+            if let frame = try await spinForFrame(deadline: deadline, take) { return frame }
             do {
                 try await TransportError.mappingRuntime { try await end.source.wait(for: .read, deadline: deadline) }
             } catch let error as TransportError where error.code == .timedOut {
@@ -124,26 +144,31 @@ public final class FrameReader: Sendable {
     /// Between polls the task yields to the cooperative pool (`Task.yield()`), not just its thread to the kernel: on
     /// a two-core machine two spinning receives would otherwise hold both pool threads, and the tasks that send the
     /// frames they wait for could not run.
-    private func spinForFrame(deadline: Deadline?) async throws(TransportError) -> [UInt8]? {
+    private func spinForFrame<Frame>(
+        deadline: Deadline?, _ take: (inout FrameDecoder) throws(TransportError) -> Frame?
+    ) async throws(TransportError) -> Frame? {
         guard spinNanoseconds > 0 else { return nil }
         var stop = Deadline.now.nanoseconds &+ spinNanoseconds
         if let deadline { stop = min(stop, deadline.nanoseconds) }
         let fd = end.fd
         while !Task.isCancelled, Deadline.now.nanoseconds < stop {
-            if Syscalls.isReadable(fd), let frame = try receiveAvailable() { return frame }
+            if Syscalls.isReadable(fd), let frame = try receiveAvailable(take) { return frame }
             await Task.yield()
         }
         return nil
     }
 
-    /// Reads what the pipe holds without waiting and returns a frame if one is complete.
+    /// Reads what the pipe holds without waiting and returns a frame (taken by `take`) if one is complete.
     /// - Returns: a frame, or `nil` when the pipe is drained (`EAGAIN`) without completing one.
-    private func receiveAvailable() throws(TransportError) -> [UInt8]? {
+    @inline(__always)
+    private func receiveAvailable<Frame>(
+        _ take: (inout FrameDecoder) throws(TransportError) -> Frame?
+    ) throws(TransportError) -> Frame? {
         let fd = end.fd
         let inbox = self.inbox
-        return try decoder.withDecoder { decoder throws(TransportError) -> [UInt8]? in
+        return try decoder.withDecoder { decoder throws(TransportError) -> Frame? in
             while true {
-                if let frame = try decoder.nextFrame() {
+                if let frame = try take(&decoder) {
                     inbox?.discard(before: decoder.offset)
                     return frame
                 }
