@@ -33,6 +33,20 @@ filter() {
     '
 }
 
+# The job queue's tests (GIPCQueueTests) need PostgreSQL: a throw-away cluster (scripts/pg-cluster.sh), started here
+# and stopped on exit whatever the tests did. Its settings (PGHOST, PGPORT, PGUSER, PGDATABASE,
+# GIPC_TEST_DATABASE_URL) and its folder (GIPC_TEST_PG_CLUSTER_DIR, for the restart test) reach the tests in the
+# environment. QUEUE_DATABASE=0 starts none: the queue's tests then fail.
+if [ "${QUEUE_DATABASE:-1}" != 0 ]; then
+    PG_CLUSTER_DIR=${PG_CLUSTER_DIR:-.build/pg-cluster-test}
+    trap 'scripts/pg-cluster.sh stop "$PG_CLUSTER_DIR" >/dev/null 2>&1 || true' EXIT
+    while IFS='=' read -r key value; do
+        [ -n "$key" ] && export "$key=$value"
+    done < <(scripts/pg-cluster.sh start "$PG_CLUSTER_DIR")
+    export GIPC_TEST_PG_CLUSTER_DIR="$PG_CLUSTER_DIR"
+    echo "PostgreSQL for the queue's tests: $GIPC_TEST_DATABASE_URL"
+fi
+
 # pipefail: the status of the pipeline is swift test's whenever it fails.
 status=0
 "$SWIFT" test --skip-build "$@" 2>&1 | tee "$TEST_LOG" | filter || status=$?
