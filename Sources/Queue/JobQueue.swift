@@ -211,7 +211,9 @@ public final class JobQueue: Sendable {
                 let chunk = Array(ids[start..<min(start + 10_000, ids.count)])
                 start += chunk.count
                 do {
-                    let (outcomes, found) = try await fetchOutcomes(chunk)
+                    let (outcomes, found) = try await Reconnect.within(.seconds(10), what: "fetching results") {
+                        try await self.fetchOutcomes(chunk)
+                    }
                     for outcome in outcomes { waiters.deliver(.success(outcome), to: outcome.id) }
                     for id in chunk where !found.contains(id) {
                         waiters.deliver(

@@ -68,8 +68,8 @@ extension BenchWorkload {
                 let first = submitted
                 group.addTask {
                     var times: [Duration] = []
-                    for (offset, handle) in handles.enumerated() {
-                        guard try await handle.result(timeout: .seconds(120)) == jobs[first + offset] else {
+                    for (offset, result) in try await queue.results(of: handles, timeout: .seconds(120)).enumerated() {
+                        guard try result.get() == jobs[first + offset] else {
                             throw BenchError.unexpected("job \(first + offset) came back altered")
                         }
                         times.append(clock.now - sent)

@@ -115,22 +115,7 @@ struct SubmitCommand: AsyncParsableCommand {
         var values: [Value] = []
         for job in jobs { if case .value(let value) = job { values.append(value) } }
         let handles = try await queue.submit(batch: values, returning: Value.self, options: options)
-        let results = await withTaskGroup(of: (Int, Result<Value, QueueError>).self) { group in
-            for (position, handle) in handles.enumerated() {
-                group.addTask {
-                    do {
-                        return (position, .success(try await handle.result(timeout: wait)))
-                    } catch let error as QueueError {
-                        return (position, .failure(error))
-                    } catch {
-                        return (position, .failure(QueueError(.closed, "\(error)")))
-                    }
-                }
-            }
-            var results = [Result<Value, QueueError>?](repeating: nil, count: handles.count)
-            for await (position, result) in group { results[position] = result }
-            return results
-        }
+        let results = try await queue.results(of: handles, timeout: wait)
         var lines: [String] = []
         var next = 0
         for (offset, job) in jobs.enumerated() {
@@ -139,7 +124,7 @@ struct SubmitCommand: AsyncParsableCommand {
             case .badLine(let bad):
                 line += errorText("badLine", bad.message)
             case .value:
-                switch results[next]! {
+                switch results[next] {
                 case .success(let value):
                     line += "\"ok\":"
                     ValueNotation.append(value, to: &line)

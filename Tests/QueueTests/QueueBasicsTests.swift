@@ -25,8 +25,11 @@ struct QueueBasicsTests {
     func batchResultsMatchTheirJobs() async throws {
         try await JobQueue.withQueue(try TestDatabase.settings(), name: TestDatabase.queueName("batch")) { queue in
             let handles = try await queue.submit(batch: Array(0..<500), returning: Int.self)
-            try await withServedQueue(queue) { _ in
-                for (n, handle) in handles.enumerated() {
+            try await withServedQueue(queue) { queue in
+                // Awaited together (one query for many), and one by one.
+                let results = try await queue.results(of: handles, timeout: .seconds(30))
+                #expect(results.enumerated().allSatisfy { (try? $0.element.get()) == 2 * $0.offset })
+                for (n, handle) in handles.prefix(20).enumerated() {
                     let result = try await handle.result(timeout: .seconds(30))
                     #expect(result == 2 * n)
                 }

@@ -25,18 +25,8 @@ struct QueueHostsTests {
         let start = ContinuousClock.now
         try await JobQueue.withQueue(try TestDatabase.settings(), name: name) { queue in
             let handles = try await queue.submit(batch: Array(0..<count), returning: Int.self)
-            let wrong = try await withThrowingTaskGroup(of: Int.self) { group in
-                for slice in stride(from: 0, to: count, by: 10_000) {
-                    group.addTask {
-                        var wrong = 0
-                        for n in slice..<min(slice + 10_000, count) {
-                            if try await handles[n].result(timeout: .seconds(120)) != 2 * n { wrong += 1 }
-                        }
-                        return wrong
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let results = try await queue.results(of: handles, timeout: .seconds(120))
+            let wrong = results.enumerated().filter { (try? $0.element.get()) != 2 * $0.offset }.count
             #expect(wrong == 0)
             let status = try await queue.status()
             #expect(status[.succeeded] == count && status.total == count)
@@ -77,10 +67,9 @@ struct QueueHostsTests {
             #expect(busy)
             victim.send(SIGKILL)
             _ = await victim.join()
-            for (n, handle) in handles.enumerated() {
-                let got1 = try await handle.result(timeout: .seconds(60))
-                #expect(got1 == 2 * n)
-            }
+            let results = try await queue.results(of: handles, timeout: .seconds(60))
+            let wrong = results.enumerated().filter { (try? $0.element.get()) != 2 * $0.offset }.count
+            #expect(wrong == 0)
         }
         let runs = log.runs()
         let lost = (0..<count).filter { runs[$0] == nil }
@@ -129,14 +118,16 @@ struct QueueHostsTests {
                 return handles
             }
             try await Task.sleep(for: .milliseconds(400))
-            let restart = try run(QueueTestPrograms.cluster, ["restart", directory])
-            #expect(restart.status == 0, "\(restart.error)")
+            // Started with GIPCKit's own process API, which watches the script through a pidfd.
+            let restart = try await GIPC.start(
+                executable: QueueTestPrograms.cluster, arguments: ["restart", directory], standardOutput: .discard)
+            let restarted = try await restart.join(timeout: .seconds(60))
+            #expect(restarted == .exited(0))
             let handles = try await producer.value
             #expect(handles.count == count)
-            for (n, handle) in handles.enumerated() {
-                let got2 = try await handle.result(timeout: .seconds(60))
-                #expect(got2 == 2 * n)
-            }
+            let results = try await queue.results(of: handles, timeout: .seconds(60))
+            let wrong = results.enumerated().filter { (try? $0.element.get()) != 2 * $0.offset }.count
+            #expect(wrong == 0)
             let status = try await queue.status()
             #expect(status[.succeeded] == count && status.total == count)
         }
