@@ -4,7 +4,7 @@ import GIPCQueue
 
 extension BenchWorkload {
     /// `count` trivial jobs (the pool workload's record, echoed) end to end through the job queue in PostgreSQL:
-    /// submitted in batches of 500 with at most 5,000 awaited at once, leased by this process serving the queue with
+    /// submitted in batches of 500 with at most 2,000 awaited at once, leased by this process serving the queue with
     /// a pool of two workers, their results awaited and each checked against its job. The database is
     /// `GIPC_BENCH_DATABASE_URL`, else the PG environment variables. Figures: jobs per second, and the median time
     /// from a job's submission to its result.
@@ -41,7 +41,7 @@ extension BenchWorkload {
     }
 
     private static let queueBatch = 500
-    private static let queueWindow = 5_000
+    private static let queueWindow = 2_000
 
     /// Submits and awaits `count` jobs on a served queue; returns the time it took and each job's latency, sorted.
     private static func measureQueue(_ queue: JobQueue, count: Int) async throws -> (Duration, [Duration]) {

@@ -10,6 +10,11 @@ import Testing
     import Darwin
 #endif
 
+/// The queue's suites, one after another: they share one database and start worker hosts, and the 100,000-job
+/// test takes the whole machine.
+@Suite(.serialized)
+struct QueueTests {}
+
 /// The test cluster that `make test` starts (scripts/pg-cluster.sh) and describes in the environment.
 enum TestDatabase {
     /// The database's URL, from `GIPC_TEST_DATABASE_URL`. A test that needs the database fails without it.
