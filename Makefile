@@ -60,7 +60,7 @@ lint:
 # The DocC documentation of the libraries, one combined archive under .build/plugins/Swift-DocC/outputs; any DocC
 # warning (a broken symbol link) fails, but for those listed in scripts/docc-known-warnings.txt (scripts/docs.sh).
 # GIPCRuntime is not among them: it is no product and its API is `package` (Sources/Runtime/README.md describes it).
-DOCS_TARGETS ?= GIPCKit GIPCTransport GIPCCodecs GIPCActors
+DOCS_TARGETS ?= GIPCKit GIPCTransport GIPCCodecs GIPCActors GIPCQueue
 docs: build-deps
 	@SWIFT="$(SWIFT)" scripts/docs.sh $(DOCS_TARGETS)
 

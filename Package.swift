@@ -13,6 +13,8 @@ let package = Package(
         // `@MessagePackCodable`: generated MessagePack coders. Its own product, so that only its users build
         // swift-syntax.
         .library(name: "GIPCCodecMacros", targets: ["GIPCCodecMacros"]),
+        // The durable job queue on PostgreSQL. Its own product, so that only its users build postgres-nio.
+        .library(name: "GIPCQueue", targets: ["GIPCQueue"]),
         .executable(name: "gipc", targets: ["gipc"]),
     ],
     dependencies: [
@@ -23,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Only the @MessagePackCodable macro (GIPCCodecMacros) builds it.
         .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.1"),
+        // Only the job queue (GIPCQueue) and the `gipc` tool build these: PostgreSQL, and the logger it takes.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // msgpack-c, found through pkg-config (Debian: libmsgpack-dev).
@@ -62,13 +67,24 @@ let package = Package(
         ),
         // Distributed actors hosted in child processes: a DistributedActorSystem over GIPCKit's children and pipes.
         .target(name: "GIPCActors", dependencies: ["GIPCKit"], path: "Sources/Actors"),
+        // The durable job queue: jobs in PostgreSQL, leased by hosts that run them in a local ProcessPool.
+        .target(
+            name: "GIPCQueue",
+            dependencies: [
+                "GIPCKit", .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Its connection pool's error type: a pool that keeps failing to connect throws it.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Queue"
+        ),
         // The typed benchmark's record, shared by `gipc bench` and the codec speed tests (a test cannot import an
         // executable); also as a @MessagePackCodable twin, for the generated coders.
         .target(name: "GIPCBenchRecord", dependencies: ["GIPCCodecMacros", "GIPCCodecs"], path: "Sources/BenchRecord"),
         .executableTarget(
             name: "gipc",
             dependencies: [
-                "GIPCKit", "GIPCActors", "GIPCBenchRecord",
+                "GIPCKit", "GIPCActors", "GIPCBenchRecord", "GIPCQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/gipc"
@@ -95,6 +111,10 @@ let package = Package(
             dependencies: ["GIPCKit", "GIPCRuntime", "GIPCTestEntries", "GIPCTestSupport", "CGIPCSystem"],
             path: "Tests/GIPCKitTests"
         ),
+        // The job queue's tests: a real PostgreSQL (`make test` starts one with scripts/pg-cluster.sh), real worker
+        // hosts (`gipc worker`) and Python workers.
+        .testTarget(
+            name: "GIPCQueueTests", dependencies: ["GIPCQueue", "GIPCKit", "GIPCTestSupport"], path: "Tests/QueueTests"),
         // Entries that the GIPCKit tests start in children, and the program that hosts them: a `swift test`
         // runner cannot bootstrap entries itself. The tests import it @testable, for the memberwise initialisers of
         // the entries' arguments.

@@ -24,6 +24,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case socketSmallTCP = "socket-small-tcp"
     case socketPingPongUnix = "socket-ping-pong-unix"
     case socketPingPongTCP = "socket-ping-pong-tcp"
+    case queue
 
     func run(count: Int?) async throws -> BenchResult {
         var result = BenchResult(workload: rawValue)
@@ -68,6 +69,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
             try await Self.socketPingPong("unix", count: count ?? 20_000, into: &result)
         case .socketPingPongTCP:
             try await Self.socketPingPong("tcp", count: count ?? 20_000, into: &result)
+        case .queue:
+            try await Self.queue(count: count ?? 20_000, into: &result)
         }
         return result
     }

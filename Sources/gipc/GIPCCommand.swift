@@ -12,6 +12,9 @@ struct GIPCCommand: AsyncParsableCommand {
             InspectCommand.self,
             EncodeCommand.self,
             PoolCommand.self,
+            WorkerCommand.self,
+            SubmitCommand.self,
+            QueueCommand.self,
             BenchCommand.self,
         ]
     )
