@@ -14,7 +14,13 @@ extension ActorTests {
             answer = {"kind": "return", "call": 7, "value": b"\\x2a"}
             thrown = {"kind": "throw", "call": 8, "typeName": "E", "code": "remoteError", "message": "m"}
             cancel = {"kind": "cancel", "call": 9}
-            for envelope in (call, answer, thrown, cancel):
+            void = {"kind": "return", "call": 10}
+            coded = {"kind": "throw", "call": 11, "value": b"\\x81\\xa1c\\x01", "errorType": "4main1EV",
+                     "typeName": "main.E", "message": "E(c: 1)"}
+            host = {"kind": "host", "call": 12, "target": "main.Counter"}
+            resolve = {"kind": "resolve", "call": 13, "target": "counter"}
+            hello = {"kind": "hello", "call": 0, "actor": {"node": 18446744073709551615, "number": 0}}
+            for envelope in (call, answer, thrown, cancel, void, coded, host, resolve, hello):
                 print(msgpack.packb(envelope, use_bin_type=True).hex())
             """
 
@@ -25,6 +31,13 @@ extension ActorTests {
             ActorEnvelope(kind: .return, call: 7, value: [0x2a]),
             ActorEnvelope(kind: .throw, call: 8, typeName: "E", code: "remoteError", message: "m"),
             ActorEnvelope(kind: .cancel, call: 9),
+            ActorEnvelope(kind: .return, call: 10),
+            ActorEnvelope(
+                kind: .throw, call: 11, value: [0x81, 0xa1, 0x63, 0x01], errorType: "4main1EV", typeName: "main.E",
+                message: "E(c: 1)"),
+            ActorEnvelope(kind: .host, call: 12, target: "main.Counter"),
+            ActorEnvelope(kind: .resolve, call: 13, target: "counter"),
+            ActorEnvelope(kind: .hello, call: 0, actor: GIPCActorID(node: .max, number: 0)),
         ]
 
         @Test("MessagePack envelopes are byte for byte what Python's msgpack writes for the documented maps")
