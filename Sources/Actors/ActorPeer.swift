@@ -36,6 +36,26 @@ final class ActorPeer: Sendable {
         var watchers: [UInt64: UnsafeContinuation<GIPCActorError, Never>] = [:]
         var nextWatcher: UInt64 = 1
         var reader: Task<Void, Never>? = nil
+
+        /// Makes `failure` what calls fail with (unless the connection ended already) and fails every call in
+        /// flight with it: the calls whose caller waits are removed, and their continuations returned for
+        /// resuming outside the lock; the others keep the failure for their caller.
+        mutating func failPending(with failure: GIPCActorError) -> [UnsafeContinuation<ActorEnvelope, any Error>] {
+            if termination == nil { termination = failure }
+            var continuations: [UnsafeContinuation<ActorEnvelope, any Error>] = []
+            for (id, call) in pending {
+                switch call {
+                case .waiting(let continuation?):
+                    continuations.append(continuation)
+                    pending[id] = nil
+                case .done:
+                    continue
+                case .sending, .waiting(nil):
+                    pending[id] = .done(.failure(failure))
+                }
+            }
+            return continuations
+        }
     }
 
     weak let system: GIPCActorSystem?
@@ -295,19 +315,8 @@ final class ActorPeer: Sendable {
     /// are cancelled, and both directions are closed.
     func terminate(_ failure: GIPCActorError) {
         let (continuations, incoming, watchers) = state.withLock { state in
-            if state.termination == nil { state.termination = failure }
             state.ended = failure
-            var continuations: [UnsafeContinuation<ActorEnvelope, any Error>] = []
-            for (id, pending) in state.pending {
-                if case .waiting(let continuation?) = pending {
-                    continuations.append(continuation)
-                    state.pending[id] = nil
-                } else if case .done = pending {
-                    continue
-                } else {
-                    state.pending[id] = .done(.failure(failure))
-                }
-            }
+            let continuations = state.failPending(with: failure)
             let incoming = Array(state.incoming.values)
             state.incoming = [:]
             let watchers = Array(state.watchers.values)
@@ -332,21 +341,7 @@ final class ActorPeer: Sendable {
         state.withLock { $0.shuttingDown = true }
         let failure = GIPCActorError(.shutDown, "the actor system was shut down", pid: process?.pid)
         // Calls waiting now fail at once; the reader records the end when the peer has gone.
-        let continuations = state.withLock { state in
-            var continuations: [UnsafeContinuation<ActorEnvelope, any Error>] = []
-            if state.termination == nil { state.termination = failure }
-            for (id, pending) in state.pending {
-                if case .waiting(let continuation?) = pending {
-                    continuations.append(continuation)
-                    state.pending[id] = nil
-                } else if case .done = pending {
-                    continue
-                } else {
-                    state.pending[id] = .done(.failure(failure))
-                }
-            }
-            return continuations
-        }
+        let continuations = state.withLock { $0.failPending(with: failure) }
         for continuation in continuations { continuation.resume(throwing: failure) }
         _ = channel.closeSending()
     }
