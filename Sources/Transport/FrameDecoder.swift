@@ -76,27 +76,11 @@ public struct FrameDecoder: Sendable {
             offset += UInt64(largeHeaderBytes + payload.count)
             return payload
         }
-        let available = writeIndex - readIndex
-        guard available >= FrameFormat.shortHeaderBytes else { return nil }
-        let (headerBytes, announced): (Int, UInt64)
-        do {
-            guard let header = try parseHeader(available: available) else { return nil }
-            (headerBytes, announced) = header
-        } catch {
-            failure = error
-            throw error
-        }
-        let length = Int(announced)  // parseHeader guarantees announced <= maxFrameBytes <= Int.max
-        if available - headerBytes >= length {
-            let start = readIndex + headerBytes
-            let payload = Array(buffer[start..<(start + length)])
-            consume(headerBytes + length)
-            return payload
-        }
-        if length > inlineLimit {
-            startLargeFrame(length: length, headerBytes: headerBytes)
-        }
-        return nil
+        guard let header = try bufferedHeader(), isBuffered(header) else { return nil }
+        let start = readIndex + header.bytes
+        let payload = Array(buffer[start..<(start + header.length)])
+        consume(header.bytes + header.length)
+        return payload
     }
 
     /// Like ``nextFrame()``, but hands the payload to `take` where it lies (a frame that arrived whole within the
@@ -106,27 +90,39 @@ public struct FrameDecoder: Sendable {
     /// - Throws: As ``nextFrame()``.
     package mutating func takeFrame<R>(_ take: (UnsafeRawBufferPointer) -> R) throws(TransportError) -> R? {
         if failure != nil || large != nil { return try nextFrame().map { frame in frame.withUnsafeBytes(take) } }
+        guard let header = try bufferedHeader(), isBuffered(header) else { return nil }
+        let start = readIndex + header.bytes
+        let result = buffer.withUnsafeBytes {
+            take(UnsafeRawBufferPointer(rebasing: $0[start..<(start + header.length)]))
+        }
+        consume(header.bytes + header.length)
+        return result
+    }
+
+    /// The header at the read position, once all of it has arrived; a bad header poisons the decoder.
+    /// - Returns: the header's size and the payload length it announces, or `nil` when more bytes are needed.
+    /// - Throws: what the header parse throws (``TransportError/Code/frameTooLarge``,
+    ///   ``TransportError/Code/protocolViolation``), recorded as the decoder's failure first.
+    @inline(__always)
+    private mutating func bufferedHeader() throws(TransportError) -> (bytes: Int, length: Int)? {
         let available = writeIndex - readIndex
         guard available >= FrameFormat.shortHeaderBytes else { return nil }
-        let (headerBytes, announced): (Int, UInt64)
         do {
-            guard let header = try parseHeader(available: available) else { return nil }
-            (headerBytes, announced) = header
+            guard let (headerBytes, announced) = try parseHeader(available: available) else { return nil }
+            return (headerBytes, Int(announced))  // parseHeader guarantees announced <= maxFrameBytes <= Int.max
         } catch {
             failure = error
             throw error
         }
-        let length = Int(announced)
-        if available - headerBytes >= length {
-            let start = readIndex + headerBytes
-            let result = buffer.withUnsafeBytes { take(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
-            consume(headerBytes + length)
-            return result
-        }
-        if length > inlineLimit {
-            startLargeFrame(length: length, headerBytes: headerBytes)
-        }
-        return nil
+    }
+
+    /// Whether the frame of `header` lies whole in the buffer; when it does not and is too long for the buffer, its
+    /// payload starts filling an array of its own.
+    @inline(__always)
+    private mutating func isBuffered(_ header: (bytes: Int, length: Int)) -> Bool {
+        if writeIndex - readIndex - header.bytes >= header.length { return true }
+        if header.length > inlineLimit { startLargeFrame(length: header.length, headerBytes: header.bytes) }
+        return false
     }
 
     /// Ends the stream: throws if it stopped inside a frame.
