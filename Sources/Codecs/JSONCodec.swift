@@ -52,7 +52,14 @@ public struct JSONCodec: MessageCodec {
         return decoder
     }
 
+    /// Whether every message goes through Foundation's `JSONEncoder` and `JSONDecoder` only, as before the codec had
+    /// its own coders: the reference the differential tests and `gipc-codec-profile json-foundation` compare with.
+    package var foundationOnly = false
+
     /// Encodes `value` as JSON text (UTF-8).
+    ///
+    /// The codec's own streaming encoder writes the bytes Foundation's configured `JSONEncoder` writes; what it does
+    /// not reproduce itself (see docs/CODECS.md) is encoded by Foundation.
     ///
     /// - Parameter value: The value to encode.
     /// - Returns: The payload.
@@ -60,6 +67,43 @@ public struct JSONCodec: MessageCodec {
     ///   or anything else Foundation refuses; ``CodecError/Code/depthLimitExceeded`` when Foundation's writer refuses
     ///   the whole value, which it does for nesting deeper than ``maxEncodingDepth``.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if !foundationOnly, let writer = ownEncoding(value, headerRoom: 0) { return writer.bytes }
+        return try foundationEncode(value)
+    }
+
+    /// Encodes `value` into one buffer behind `headerRoom` free bytes and calls `body` with it.
+    ///
+    /// - Parameters:
+    ///   - value: The value to encode.
+    ///   - headerRoom: The bytes to leave free before the payload.
+    ///   - body: What to do with the room and the payload.
+    /// - Returns: What `body` returns.
+    /// - Throws: The same errors as ``encode(_:)``.
+    public func withEncoded<T: Encodable, R>(
+        _ value: T, headerRoom: Int, _ body: (UnsafeMutableRawBufferPointer) -> R
+    ) throws -> R {
+        if !foundationOnly, var writer = ownEncoding(value, headerRoom: headerRoom) {
+            return writer.bytes.withUnsafeMutableBytes { body($0) }
+        }
+        var bytes = [UInt8](repeating: 0, count: headerRoom)
+        bytes.append(contentsOf: try foundationEncode(value))
+        return bytes.withUnsafeMutableBytes { body($0) }
+    }
+
+    /// The own encoder's text, or `nil` when the message is Foundation's to encode (including every failure, so that
+    /// errors are Foundation's).
+    private func ownEncoding<T: Encodable>(_ value: T, headerRoom: Int) -> JSONTextWriter? {
+        let encoder = JSONTextEncoder(userInfo: userInfo, headerRoom: headerRoom)
+        do {
+            try encoder.encodeTopLevel(value)
+        } catch {
+            return nil
+        }
+        return encoder.needsFoundation ? nil : encoder.writer
+    }
+
+    /// Encodes `value` with Foundation's configured `JSONEncoder`.
+    package func foundationEncode<T: Encodable>(_ value: T) throws -> [UInt8] {
         do {
             guard !userInfo.isEmpty else { return [UInt8](try Self.sharedEncoder.encode(value)) }
             let encoder = Self.makeEncoder()
@@ -97,6 +141,17 @@ public struct JSONCodec: MessageCodec {
     ///   numbers beyond 64 bits), ``CodecError/Code/typeMismatch``, ``CodecError/Code/valueOutOfRange``,
     ///   ``CodecError/Code/keyNotFound`` or ``CodecError/Code/valueNotFound``.
     public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
+        if !foundationOnly, let tape = JSONTextTape.parse(bytes, maxDepth: min(limits.maxDepth, 512)) {
+            let decoder = JSONTextDecoder(bytes: bytes, tape: tape, userInfo: userInfo)
+            if let value = try? decoder.unwrap(T.self, at: 0, component: nil), !decoder.needsFoundation {
+                return value
+            }
+        }
+        return try foundationDecode(type, fromBytes: bytes)
+    }
+
+    /// Decodes with the pre-scan and Foundation's configured `JSONDecoder`.
+    package func foundationDecode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
         try JSONScanner(bytes: bytes, codec: name).check(maxDepth: limits.maxDepth)
         let data =
             bytes.baseAddress.map {
