@@ -102,6 +102,19 @@ public struct JSONCodec: MessageCodec {
         return encoder.needsFoundation ? nil : encoder.writer
     }
 
+    /// Whether the codec's own encoder writes `value` itself (rather than leaving it to Foundation); for tests.
+    package func ownEncoderWrites<T: Encodable>(_ value: T) -> Bool { ownEncoding(value, headerRoom: 0) != nil }
+
+    /// Whether the codec's own decoder reads a `T` from `bytes` itself (rather than leaving it to Foundation); for
+    /// tests.
+    package func ownDecoderReads<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { bytes in
+            guard let tape = JSONTextTape.parse(bytes, maxDepth: min(limits.maxDepth, 512)) else { return false }
+            let decoder = JSONTextDecoder(bytes: bytes, tape: tape, userInfo: userInfo)
+            return (try? decoder.unwrap(T.self, at: 0, component: nil)) != nil && !decoder.needsFoundation
+        }
+    }
+
     /// Encodes `value` with Foundation's configured `JSONEncoder`.
     package func foundationEncode<T: Encodable>(_ value: T) throws -> [UInt8] {
         do {

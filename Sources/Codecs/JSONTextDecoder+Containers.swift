@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// An object read by ``JSONTextDecoder``: the first of repeated keys wins, as in Foundation.
 struct JSONTextKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: JSONTextDecoder
@@ -63,9 +65,9 @@ struct JSONTextKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerPro
     /// The value token of `key`'s first occurrence, or `nil`.
     private func find(_ key: Key) throws -> Int? {
         var text = key.stringValue
-        if let index { return index[text] }
         return try text.withUTF8 { wanted -> Int? in
             for byte in wanted where byte >= 0x80 { throw decoder.fallback() }
+            if let index { return index[String(decoding: wanted, as: UTF8.self)] }
             let tokens = decoder.tokens
             var token = object + 1
             let end = tokens[object].next

@@ -14,6 +14,8 @@ struct JSONTextNumberError: Error {}
 /// target type or written with a fraction or an exponent at 2^53 and beyond (Foundation goes through `Decimal` there),
 /// integers wider than 64 bits, `Decimal`, and `superDecoder`. Any error that leaves it makes `JSONCodec` decode the
 /// message with Foundation as well, so that the error is Foundation's.
+///
+/// A decoder is used by one thread for one message; its state is not checked for exclusive access at run time.
 final class JSONTextDecoder: Decoder {
     typealias Token = JSONTextTape.Token
 
@@ -21,11 +23,11 @@ final class JSONTextDecoder: Decoder {
     let tokens: [Token]
     let userInfo: [CodingUserInfoKey: Any]
     /// Set when the message must be decoded by Foundation instead.
-    var needsFoundation = false
+    @exclusivity(unchecked) var needsFoundation = false
     /// The token of the value that `init(from:)` is decoding.
-    var current = 0
-    var path: [JSONTextEncoder.PathComponent] = []
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) var current = 0
+    @exclusivity(unchecked) var path: [JSONTextEncoder.PathComponent] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     init(bytes: UnsafeRawBufferPointer, tape: JSONTextTape, userInfo: [CodingUserInfoKey: Any]) {
         self.bytes = bytes
@@ -94,11 +96,26 @@ final class JSONTextDecoder: Decoder {
 
     /// Decodes the value at `token` as a `T`; `component` ends its coding path (none for a single-value container).
     func unwrap<T: Decodable>(_ type: T.Type, at token: Int, component: JSONTextEncoder.PathComponent?) throws -> T {
-        if T.self == String.self { return try string(at: token, component) as! T }
-        if T.self == Int.self { return try integer(Int.self, at: token, component) as! T }
-        if T.self == Double.self { return try floatingPoint(Double.self, at: token, component) as! T }
+        // The types checked first are read directly (the casts are no-ops: `T` is that type), arrays of them without
+        // a container, with the errors their own `init(from:)` would give.
+        if T.self == String.self { return unsafeBitCast(try string(at: token, component), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try integer(Int.self, at: token, component), to: T.self) }
+        if T.self == Double.self {
+            return unsafeBitCast(try floatingPoint(Double.self, at: token, component), to: T.self)
+        }
+        if T.self == [Int].self {
+            return unsafeBitCast(try array(at: token, component) { try $0.integer(Int.self, at: $1, $2) }, to: T.self)
+        }
+        if T.self == [String].self {
+            return unsafeBitCast(try array(at: token, component) { try $0.string(at: $1, $2) }, to: T.self)
+        }
+        if T.self == [Double].self {
+            return unsafeBitCast(
+                try array(at: token, component) { try $0.floatingPoint(Double.self, at: $1, $2) }, to: T.self)
+        }
         if T.self == Date.self {
-            return Date(timeIntervalSince1970: try floatingPoint(Double.self, at: token, component)) as! T
+            return unsafeBitCast(
+                Date(timeIntervalSince1970: try floatingPoint(Double.self, at: token, component)), to: T.self)
         }
         if T.self == Data.self {
             if tokens[token].kind == .null { throw valueNotFound(Data.self, component) }
@@ -111,7 +128,7 @@ final class JSONTextDecoder: Decoder {
                         codingPath: codingPath(count: path.count, appending: component),
                         debugDescription: "Encountered Data is not valid Base64."))
             }
-            return data as! T
+            return unsafeBitCast(data, to: T.self)
         }
         if T.self == URL.self {
             if tokens[token].kind == .null { throw valueNotFound(URL.self, component) }
@@ -121,7 +138,7 @@ final class JSONTextDecoder: Decoder {
                         codingPath: codingPath(count: path.count, appending: component),
                         debugDescription: "Invalid URL string."))
             }
-            return url as! T
+            return unsafeBitCast(url, to: T.self)
         }
         if T.self == Decimal.self { throw fallback() }
         let saved = current
@@ -132,6 +149,35 @@ final class JSONTextDecoder: Decoder {
             if component != nil { path.removeLast() }
         }
         return try T(from: self)
+    }
+
+    /// The elements of the array at `token`, each read by `element`.
+    private func array<Element>(
+        at token: Int, _ component: JSONTextEncoder.PathComponent?,
+        _ element: (JSONTextDecoder, Int, JSONTextEncoder.PathComponent?) throws -> Element
+    ) throws -> [Element] {
+        let found = tokens[token]
+        switch found.kind {
+        case .array: break
+        case .null:
+            throw DecodingError.valueNotFound(
+                [Any].self,
+                .init(
+                    codingPath: codingPath(count: path.count, appending: component),
+                    debugDescription: "Cannot get unkeyed decoding container -- found null value instead"))
+        default:
+            throw typeMismatch([Any].self, token, codingPath(count: path.count, appending: component))
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(found.length)
+        var next = token + 1
+        if let component { path.append(component) }
+        defer { if component != nil { path.removeLast() } }
+        for index in 0..<found.length {
+            elements.append(try element(self, next, .index(index)))
+            next = tokens[next].next
+        }
+        return elements
     }
 
     func string(at token: Int, _ component: JSONTextEncoder.PathComponent?) throws -> String {
@@ -201,20 +247,38 @@ final class JSONTextDecoder: Decoder {
         switch found.kind {
         case .integer, .number:
             guard let value = T(numberText(found)), value.isFinite else { throw JSONTextNumberError() }
-            if value == 0 {
-                // Foundation refuses a number that rounds to zero unless its digits before any exponent are zeros.
-                for index in found.start..<found.start + found.length {
-                    let byte = bytes[index]
-                    if byte | 0x20 == UInt8(ascii: "e") { break }
-                    if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { throw JSONTextNumberError() }
-                }
-            }
+            if value == 0 && !isTrueZero(found) { throw JSONTextNumberError() }
             return value
         case .null:
             throw valueNotFound(T.self, component)
         default:
             throw typeMismatch(T.self, token, codingPath(count: path.count, appending: component))
         }
+    }
+
+    /// Whether Foundation takes a number that parsed as zero for a true zero rather than an underflow: its check, in
+    /// its order. It reads the text four bytes at a time from the front and the last one to three bytes from the back,
+    /// and stops at the first non-zero digit (an underflow) or `e`/`E` (a zero); so `0e5` counts as an underflow.
+    private func isTrueZero(_ token: Token) -> Bool {
+        @inline(__always) func check(_ offset: Int) -> Bool? {
+            let byte = bytes[offset]
+            if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { return false }
+            if byte | 0x20 == UInt8(ascii: "e") { return true }
+            return nil
+        }
+        var offset = token.start
+        var remaining = token.length
+        while remaining >= 4 {
+            for step in 0..<4 {
+                if let result = check(offset + step) { return result }
+            }
+            offset += 4
+            remaining -= 4
+        }
+        for step in stride(from: remaining - 1, through: 0, by: -1) {
+            if let result = check(offset + step) { return result }
+        }
+        return true
     }
 
     private func numberText(_ token: Token) -> String {

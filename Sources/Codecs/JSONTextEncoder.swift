@@ -19,6 +19,9 @@ struct JSONTextFallback: Error {}
 /// canonically equivalent Unicode), a key written twice into one object, writing into a container after its parent
 /// moved on or asking one encoder for two containers (Foundation merges them), `superEncoder`, nesting deeper than
 /// ``fallbackDepth``, a top level that encodes nothing, and any error (so that the error is Foundation's).
+///
+/// An encoder is used by one thread for one message; its state is not checked for exclusive access at run time
+/// (`@exclusivity(unchecked)`: the checks were a third of an encode).
 final class JSONTextEncoder: Encoder {
     /// One open array or object.
     struct Frame {
@@ -50,20 +53,20 @@ final class JSONTextEncoder: Encoder {
     /// of numbers and strings differently.
     static let fallbackDepth = 500
 
-    var writer: JSONTextWriter
+    @exclusivity(unchecked) var writer: JSONTextWriter
     let userInfo: [CodingUserInfoKey: Any]
     /// Set when the message must be encoded by Foundation instead.
-    var needsFoundation = false
-    var frames: [Frame] = []
+    @exclusivity(unchecked) var needsFoundation = false
+    @exclusivity(unchecked) var frames: [Frame] = []
     /// For each entry of the open objects: the offset of its key's opening quote and the key's length.
-    var entries: [(start: Int, keyLength: Int)] = []
-    var nextFrameID = 0
+    @exclusivity(unchecked) var entries: [(start: Int, keyLength: Int)] = []
+    @exclusivity(unchecked) var nextFrameID = 0
     /// The number of open containers at the place where the next value of `encode(to:)` goes.
-    var slotLevel = 0
+    @exclusivity(unchecked) var slotLevel = 0
     /// Whether that place already holds a value or a container.
-    var slotFilled = false
-    var path: [PathComponent] = []
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) var slotFilled = false
+    @exclusivity(unchecked) var path: [PathComponent] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     init(userInfo: [CodingUserInfoKey: Any], headerRoom: Int) {
         self.userInfo = userInfo
@@ -181,49 +184,64 @@ final class JSONTextEncoder: Encoder {
     /// Puts the entries from `base` on in key order, in place; a repeated key leaves the message to Foundation.
     private func sortEntries(from base: Int) {
         let count = entries.count - base
+        let regionStart = entries[base].start
+        let regionEnd = writer.bytes.count
+        // Each entry's start and end relative to the region, and its key length, in key order (insertion sort:
+        // objects are small and usually close to sorted or in one fixed order).
+        var order: [(start: Int, end: Int, keyLength: Int)] = []
+        order.reserveCapacity(count)
         var sorted = true
-        writer.bytes.withUnsafeBufferPointer { bytes in
-            for index in base + 1..<entries.count
-            where Self.compareKeys(bytes, entries[index - 1], entries[index]) >= 0 {
-                sorted = false
-                break
-            }
-        }
-        if sorted { return }
-        var order = Array(base..<entries.count)
         var duplicate = false
         writer.bytes.withUnsafeBufferPointer { bytes in
-            order.sort { Self.compareKeys(bytes, entries[$0], entries[$1]) < 0 }
-            for index in 1..<count where Self.compareKeys(bytes, entries[order[index - 1]], entries[order[index]]) == 0 {
-                duplicate = true
+            let region = bytes.baseAddress! + regionStart
+            for index in base..<entries.count {
+                let start = entries[index].start - regionStart
+                let end = index + 1 < entries.count ? entries[index + 1].start - 1 - regionStart : regionEnd - regionStart
+                let entry = (start: start, end: end, keyLength: entries[index].keyLength)
+                var position = order.count
+                order.append(entry)
+                while position > 0 {
+                    let comparison = Self.compareKeys(region, order[position - 1], entry)
+                    if comparison == 0 { duplicate = true }
+                    if comparison <= 0 { break }
+                    sorted = false
+                    position -= 1
+                }
+                if position < order.count - 1 {
+                    order.remove(at: order.count - 1)
+                    order.insert(entry, at: position)
+                }
             }
         }
         if duplicate {
             needsFoundation = true
             return
         }
-        let regionStart = entries[base].start
-        let regionEnd = writer.bytes.count
+        if sorted { return }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: writer.bytes[regionStart..<regionEnd])
-        var out = regionStart
-        for (position, index) in order.enumerated() {
-            let start = entries[index].start - regionStart
-            let end = index + 1 < entries.count ? entries[index + 1].start - 1 - regionStart : regionEnd - regionStart
-            if position > 0 {
-                writer.bytes[out] = UInt8(ascii: ",")
-                out += 1
+        scratch.withUnsafeBufferPointer { source in
+            writer.bytes.withUnsafeMutableBufferPointer { bytes in
+                var out = regionStart
+                for (position, entry) in order.enumerated() {
+                    if position > 0 {
+                        bytes[out] = UInt8(ascii: ",")
+                        out += 1
+                    }
+                    let length = entry.end - entry.start
+                    (bytes.baseAddress! + out).update(from: source.baseAddress! + entry.start, count: length)
+                    out += length
+                }
             }
-            writer.bytes.replaceSubrange(out..<out + (end - start), with: scratch[start..<end])
-            out += end - start
         }
     }
 
+    /// Compares the keys of two entries (offsets relative to `region`, each at its opening quote).
     private static func compareKeys(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ a: (start: Int, keyLength: Int), _ b: (start: Int, keyLength: Int)
+        _ region: UnsafePointer<UInt8>, _ a: (start: Int, end: Int, keyLength: Int),
+        _ b: (start: Int, end: Int, keyLength: Int)
     ) -> Int {
-        let length = min(a.keyLength, b.keyLength)
-        let order = memcmp(bytes.baseAddress! + a.start + 1, bytes.baseAddress! + b.start + 1, length)
+        let order = memcmp(region + a.start + 1, region + b.start + 1, min(a.keyLength, b.keyLength))
         if order != 0 { return Int(order) }
         return a.keyLength - b.keyLength
     }
@@ -233,22 +251,35 @@ final class JSONTextEncoder: Encoder {
     /// Encodes `value` into the current slot, which the caller has made the end of the output. A value that encodes
     /// nothing is written as `{}`, as Foundation does, but at the top level (`emptyIsError`), where Foundation fails.
     func encodeValue<T: Encodable>(_ value: T, emptyIsError: Bool = false) throws {
+        // The types checked first are written directly (the casts are no-ops: `T` is that type). Arrays of them are
+        // written without a container, as Foundation writes them, so they are not counted in the depth either.
         if T.self == String.self {
-            writer.append(string: value as! String)
+            writer.append(string: unsafeBitCast(value, to: String.self))
         } else if T.self == Int.self {
-            writer.append(integer: value as! Int)
+            writer.append(integer: unsafeBitCast(value, to: Int.self))
         } else if T.self == Double.self {
-            try append(value as! Double)
+            try append(unsafeBitCast(value, to: Double.self))
         } else if T.self == Bool.self {
-            writer.append((value as! Bool) ? "true" : "false")
+            writer.append(unsafeBitCast(value, to: Bool.self) ? "true" : "false")
+        } else if T.self == [Int].self {
+            appendArray(unsafeBitCast(value, to: [Int].self)) { $0.writer.append(integer: $1) }
+        } else if T.self == [String].self {
+            appendArray(unsafeBitCast(value, to: [String].self)) { $0.writer.append(string: $1) }
+        } else if T.self == [Double].self {
+            let array = unsafeBitCast(value, to: [Double].self)
+            guard array.allSatisfy(\.isFinite) else {
+                needsFoundation = true
+                throw JSONTextFallback()
+            }
+            appendArray(array) { $0.writer.append(finite: $1) }
         } else if T.self == Date.self {
-            try append((value as! Date).timeIntervalSince1970)
+            try append(unsafeBitCast(value, to: Date.self).timeIntervalSince1970)
         } else if T.self == Data.self {
-            writer.append(string: (value as! Data).base64EncodedString())
+            writer.append(string: unsafeBitCast(value, to: Data.self).base64EncodedString())
         } else if T.self == URL.self {
-            writer.append(string: (value as! URL).absoluteString)
+            writer.append(string: unsafeBitCast(value, to: URL.self).absoluteString)
         } else if T.self == Decimal.self {
-            writer.bytes.append(contentsOf: (value as! Decimal).description.utf8)
+            writer.bytes.append(contentsOf: unsafeBitCast(value, to: Decimal.self).description.utf8)
         } else {
             let savedLevel = slotLevel
             slotLevel = frames.count
@@ -280,6 +311,15 @@ final class JSONTextEncoder: Encoder {
         try encodeValue(value)
         slotFilled = savedFilled
         slotLevel = savedLevel
+    }
+
+    private func appendArray<Element>(_ array: [Element], _ write: (JSONTextEncoder, Element) -> Void) {
+        writer.append(UInt8(ascii: "["))
+        for (index, element) in array.enumerated() {
+            if index > 0 { writer.append(UInt8(ascii: ",")) }
+            write(self, element)
+        }
+        writer.append(UInt8(ascii: "]"))
     }
 
     func append(_ value: Double) throws(JSONTextFallback) {

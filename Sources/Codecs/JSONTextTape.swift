@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// JSON text parsed in one pass without recursion into a flat list of tokens (``JSONTextDecoder`` reads it).
 ///
 /// The parse is strict: RFC 8259 JSON in UTF-8, nothing but whitespace after the value, every string valid UTF-8 with
@@ -35,7 +37,7 @@ struct JSONTextTape {
     /// Parses `bytes`; `nil` when the text is not strict JSON within `maxDepth`.
     static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) -> JSONTextTape? {
         var tape = JSONTextTape()
-        tape.tokens.reserveCapacity(16)
+        tape.tokens.reserveCapacity(min(bytes.count / 4 + 2, 4096))
         guard tape.scan(bytes, maxDepth: maxDepth) else { return nil }
         return tape
     }
@@ -46,17 +48,10 @@ struct JSONTextTape {
         /// The open containers: their token index.
         var open: [Int] = []
 
-        @inline(__always) func skipSpace() {
-            while index < count {
-                let byte = bytes[index]
-                guard byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 else { return }
-                index &+= 1
-            }
-        }
 
         while true {
             // A value.
-            skipSpace()
+            Self.skipSpace(bytes, &index)
             guard index < count else { return false }
             let byte = bytes[index]
             let tokenIndex = tokens.count
@@ -66,7 +61,7 @@ struct JSONTextTape {
                 tokens.append(Token(kind: byte == UInt8(ascii: "{") ? .object : .array, start: index, length: 0, next: 0))
                 open.append(tokenIndex)
                 index &+= 1
-                skipSpace()
+                Self.skipSpace(bytes, &index)
                 guard index < count else { return false }
                 let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 if bytes[index] == close {
@@ -97,7 +92,7 @@ struct JSONTextTape {
             }
             // After a value: a separator, a closing bracket or the end.
             while true {
-                skipSpace()
+                Self.skipSpace(bytes, &index)
                 guard let container = open.last else {
                     return index == count
                 }
@@ -108,7 +103,7 @@ struct JSONTextTape {
                 if byte == UInt8(ascii: ",") {
                     index &+= 1
                     if isObject {
-                        skipSpace()
+                        Self.skipSpace(bytes, &index)
                         guard index < count, bytes[index] == UInt8(ascii: "\""), scanString(bytes, &index),
                             colon(bytes, &index)
                         else { return false }
@@ -120,6 +115,15 @@ struct JSONTextTape {
                 open.removeLast()
                 tokens[container].next = tokens.count
             }
+        }
+    }
+
+    @inline(__always)
+    private static func skipSpace(_ bytes: UnsafeRawBufferPointer, _ index: inout Int) {
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 else { return }
+            index &+= 1
         }
     }
 
