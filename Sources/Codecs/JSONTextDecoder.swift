@@ -184,7 +184,9 @@ final class JSONTextDecoder: Decoder {
         let found = tokens[token]
         switch found.kind {
         case .string:
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[found.start..<found.start + found.length]), as: UTF8.self)
+            return String(
+                decoding: UnsafeRawBufferPointer(rebasing: bytes[found.start..<found.start + found.length]),
+                as: UTF8.self)
         case .escapedString:
             return unescape(found)
         case .null:
@@ -282,7 +284,8 @@ final class JSONTextDecoder: Decoder {
     }
 
     private func numberText(_ token: Token) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.start + token.length]), as: UTF8.self)
+        String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.start + token.length]), as: UTF8.self)
     }
 
     /// The text of a string with escapes (the tape checked them).

@@ -90,7 +90,8 @@ final class JSONTextEncoder: Encoder {
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         guard claimSlot() else { return KeyedEncodingContainer(JSONTextKeyedEncodingContainer<Key>(dead: self)) }
         let frame = openFrame(keyed: true, component: nil)
-        return KeyedEncodingContainer(JSONTextKeyedEncodingContainer<Key>(encoder: self, level: frame.level, id: frame.id))
+        return KeyedEncodingContainer(
+            JSONTextKeyedEncodingContainer<Key>(encoder: self, level: frame.level, id: frame.id))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -152,7 +153,8 @@ final class JSONTextEncoder: Encoder {
         let start = writer.bytes.count
         var key = key
         let plain = key.withUTF8 { utf8 -> Bool in
-            for byte in utf8 where byte < 0x20 || byte > 0x7e || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for byte in utf8
+            where byte < 0x20 || byte > 0x7e || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 return false
             }
             writer.append(UInt8(ascii: "\""))
@@ -196,7 +198,8 @@ final class JSONTextEncoder: Encoder {
             let region = bytes.baseAddress! + regionStart
             for index in base..<entries.count {
                 let start = entries[index].start - regionStart
-                let end = index + 1 < entries.count ? entries[index + 1].start - 1 - regionStart : regionEnd - regionStart
+                let end =
+                    index + 1 < entries.count ? entries[index + 1].start - 1 - regionStart : regionEnd - regionStart
                 let entry = (start: start, end: end, keyLength: entries[index].keyLength)
                 var position = order.count
                 order.append(entry)

@@ -48,7 +48,6 @@ struct JSONTextTape {
         /// The open containers: their token index.
         var open: [Int] = []
 
-
         while true {
             // A value.
             Self.skipSpace(bytes, &index)
@@ -58,7 +57,8 @@ struct JSONTextTape {
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 guard open.count < maxDepth else { return false }
-                tokens.append(Token(kind: byte == UInt8(ascii: "{") ? .object : .array, start: index, length: 0, next: 0))
+                tokens.append(
+                    Token(kind: byte == UInt8(ascii: "{") ? .object : .array, start: index, length: 0, next: 0))
                 open.append(tokenIndex)
                 index &+= 1
                 Self.skipSpace(bytes, &index)

@@ -106,7 +106,8 @@ struct JSONTextCoderTests {
 
     static func randomDouble(_ random: inout SplitMix64) -> Double {
         let specials: [Double] = [
-            0, -0.0, 1, -1, 1.5, 0.1, 1e20, 1e-7, 1e16, 1e15, 123456789012345680, .leastNonzeroMagnitude, 2.2250738585072014e-308,
+            0, -0.0, 1, -1, 1.5, 0.1, 1e20, 1e-7, 1e16, 1e15, 123456789012345680, .leastNonzeroMagnitude,
+            2.2250738585072014e-308,
             Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, 1_700_000_000.25, 9_007_199_254_740_994,
         ]
         switch random.next() % 3 {
@@ -172,15 +173,18 @@ struct JSONTextCoderTests {
             maybeText: random.next() % 2 == 0 ? nil : randomString(&random),
             date: Date(timeIntervalSince1970: randomDouble(&random).truncatingRemainder(dividingBy: 4e9)),
             data: Data((0..<Int(random.next() % 7)).map { _ in UInt8(truncatingIfNeeded: random.next()) }),
-            url: URL(string: ["https://example.com/a?b=c", "file:///tmp/x", "rel/path", "http://h/ä"][
-                Int(random.next() % 4)])!,
+            url: URL(
+                string: ["https://example.com/a?b=c", "file:///tmp/x", "rel/path", "http://h/ä"][
+                    Int(random.next() % 4)])!,
             byName: Dictionary(
                 (0..<Int(random.next() % 5)).map { _ in ("n\(random.next() % 20)", Int(random.next() % 50)) },
                 uniquingKeysWith: { a, _ in a }),
             byNumber: Dictionary(
                 (0..<Int(random.next() % 4)).map { _ in (Int(random.next() % 30) - 10, randomString(&random)) },
                 uniquingKeysWith: { a, _ in a }),
-            nested: (0..<Int(random.next() % 3)).map { _ in (0..<Int(random.next() % 3)).map { _ in Int(random.next() % 99) } },
+            nested: (0..<Int(random.next() % 3)).map { _ in
+                (0..<Int(random.next() % 3)).map { _ in Int(random.next() % 99) }
+            },
             shape: randomShape(&random), shapes: (0..<Int(random.next() % 3)).map { _ in randomShape(&random) },
             value: randomValue(&random))
     }
@@ -285,7 +289,8 @@ struct JSONTextCoderTests {
                 case 0: broken.removeLast(Int(random.next() % UInt64(broken.count)))
                 case 1: broken[Int(random.next() % UInt64(broken.count))] = UInt8(truncatingIfNeeded: random.next())
                 case 2:
-                    broken[Int(random.next() % UInt64(broken.count))] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                    broken[Int(random.next() % UInt64(broken.count))] =
+                        alphabet[Int(random.next() % UInt64(alphabet.count))]
                 default:
                     broken.insert(
                         alphabet[Int(random.next() % UInt64(alphabet.count))],
