@@ -71,6 +71,8 @@ final class JSONTextEncoder: Encoder {
     init(userInfo: [CodingUserInfoKey: Any], headerRoom: Int) {
         self.userInfo = userInfo
         writer = JSONTextWriter(headerRoom: headerRoom)
+        frames.reserveCapacity(8)
+        entries.reserveCapacity(16)
     }
 
     var codingPath: [any CodingKey] { path.map(\.codingKey) }
