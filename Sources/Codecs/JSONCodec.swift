@@ -1,17 +1,22 @@
 internal import Foundation
 
-/// JSON (name `json`), through Foundation's `JSONEncoder` and `JSONDecoder` with fixed options.
+/// JSON (name `json`): the text and values of Foundation's `JSONEncoder` and `JSONDecoder` with fixed options.
 ///
 /// Options, the same at both ends: keys sorted (`.sortedKeys`, so equal values give equal bytes), slashes not
 /// escaped, `Date` as seconds since 1970 (a number), `Data` as base64, non-finite floats refused.
+///
+/// The codec's own streaming encoder and one-pass decoder produce exactly what Foundation's configured coders produce,
+/// in about a third of the instructions; a message they do not reproduce exactly (unusual keys, repeated keys,
+/// containers used out of order, numbers Foundation reads through `Decimal`, any error) is encoded or decoded by
+/// Foundation itself. docs/CODECS.md, "JSON details", lists what runs where.
 ///
 /// A `Date` comes back within half a microsecond, not bit for bit: Foundation keeps dates as seconds since 2001 in a
 /// `Double`, and moving that to seconds since 1970 and back rounds twice (at most 4.8e-7 s for dates before 2106).
 /// Use the plist codec for exact dates, or carry the `Double` of `timeIntervalSinceReferenceDate` yourself.
 ///
 /// Before Foundation sees a payload, one pass without recursion checks that it is valid UTF-8, that arrays and
-/// objects nest no deeper than ``DecodeLimits/maxDepth``, and that nothing follows the top-level array or object.
-/// Foundation keeps the first value of a repeated key. See docs/CODECS.md.
+/// objects nest no deeper than ``DecodeLimits/maxDepth``, and that nothing follows the top-level array or object (the
+/// own decoder's strict pass checks the same). The first value of a repeated key wins. See docs/CODECS.md.
 public struct JSONCodec: MessageCodec {
     /// `json`.
     public var name: String { "json" }
@@ -144,6 +149,9 @@ public struct JSONCodec: MessageCodec {
     private static let writerRefusal = "Unable to encode the given top-level value to JSON."
 
     /// Decodes a value of type `type` from JSON text.
+    ///
+    /// The codec's own decoder reads the text in one strict pass; text it refuses, and the cases it leaves to
+    /// Foundation, go through the pre-scan and Foundation's configured `JSONDecoder`, whose error a failure reports.
     ///
     /// - Parameters:
     ///   - type: The type to decode.
