@@ -163,10 +163,10 @@ public struct JSONCodec: MessageCodec {
     ///   ``CodecError/Code/keyNotFound`` or ``CodecError/Code/valueNotFound``.
     public func decode<T: Decodable>(_ type: T.Type, fromBytes bytes: UnsafeRawBufferPointer) throws -> T {
         if !foundationOnly, let tape = JSONTextTape.parse(bytes, maxDepth: min(limits.maxDepth, 512)) {
-            let decoder = JSONTextDecoder(bytes: bytes, tape: tape, userInfo: userInfo)
-            if let value = try? decoder.unwrap(T.self, at: 0, component: nil), !decoder.needsFoundation {
-                return value
-            }
+            var decoder = JSONTextDecoder(bytes: bytes, tape: tape, userInfo: userInfo)
+            let value = try? decoder.unwrap(T.self, at: 0, component: nil)
+            if !isKnownUniquelyReferenced(&decoder) { decoder.keepPayload() }
+            if let value, !decoder.needsFoundation { return value }
         }
         return try foundationDecode(type, fromBytes: bytes)
     }

@@ -19,7 +19,9 @@ struct JSONTextNumberError: Error {}
 final class JSONTextDecoder: Decoder {
     typealias Token = JSONTextTape.Token
 
-    let bytes: UnsafeRawBufferPointer
+    /// The payload; a copy the decoder owns once ``keepPayload()`` made one.
+    @exclusivity(unchecked) private(set) var bytes: UnsafeRawBufferPointer
+    @exclusivity(unchecked) private var ownedCopy: UnsafeMutableRawBufferPointer?
     let tokens: [Token]
     let userInfo: [CodingUserInfoKey: Any]
     /// Set when the message must be decoded by Foundation instead.
@@ -33,6 +35,18 @@ final class JSONTextDecoder: Decoder {
         self.bytes = bytes
         tokens = tape.tokens
         self.userInfo = userInfo
+    }
+
+    deinit { ownedCopy?.deallocate() }
+
+    /// Copies the payload into memory the decoder owns: called when the decoder (or one of its containers) outlives
+    /// the decode, as Foundation's decoder copies its input then, since the caller's bytes may go away.
+    func keepPayload() {
+        guard ownedCopy == nil else { return }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        if let source = bytes.baseAddress { copy.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        ownedCopy = copy
+        bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(copy)[0..<bytes.count])
     }
 
     var codingPath: [any CodingKey] { path.map(\.codingKey) }

@@ -304,6 +304,29 @@ struct JSONTextCoderTests {
         #expect(decoded > 0)
     }
 
+    /// A type that keeps its decoder and reads from it later.
+    final class KeepsDecoder: Decodable {
+        let decoder: any Decoder
+        init(from decoder: any Decoder) throws { self.decoder = decoder }
+    }
+
+    @Test("a decoder that outlives the decode reads its own copy of the payload, not the caller's bytes")
+    func escapedDecoder() throws {
+        var bytes = Array("{\"name\":\"text\"}".utf8)
+        let kept = try codec.decode(KeepsDecoder.self, from: bytes)
+        for index in bytes.indices { bytes[index] = UInt8(ascii: " ") }
+        let container = try kept.decoder.container(keyedBy: AnyKey.self)
+        #expect(try container.decode(String.self, forKey: AnyKey(stringValue: "name")) == "text")
+        #expect(bytes.allSatisfy { $0 == UInt8(ascii: " ") })
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     @Test("userInfo reaches the types on both paths")
     func userInfo() throws {
         struct Reader: Codable, Equatable {
