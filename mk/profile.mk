@@ -6,7 +6,7 @@
 
 PROFILE_SMALL ?= 1000
 PROFILE_LARGE ?= 11000
-PROFILE_CODECS ?= msgpack msgpack-generated json
+PROFILE_CODECS ?= msgpack msgpack-generated json json-foundation
 
 .PHONY: profile-codec
 

@@ -3,14 +3,15 @@ import GIPCBenchRecord
 import GIPCCodecs
 
 // `gipc-codec-profile CODEC OPERATION COUNT`: encodes (or decodes) the benchmark record COUNT times with CODEC
-// (`msgpack`, `msgpack-generated`: the record with @MessagePackCodable coders, or `json`), the way a typed pipe does
+// (`msgpack`, `msgpack-generated`: the record with @MessagePackCodable coders, `json`, or `json-foundation`: JSON through
+// Foundation's coders only, as before the codec had its own), the way a typed pipe does
 // (`withEncoded(_:headerRoom:_:)` into the codec's reused buffer behind room for the frame header, `decode(_:from:)`
 // of one payload), and prints a checksum so that nothing is optimised away. `make profile-codec` runs it under callgrind with two counts
 // and reports the difference per message (scripts/profile-codec.sh).
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let count = Int(arguments[3]), count >= 0 else {
-    print("usage: gipc-codec-profile msgpack|msgpack-generated|json encode|decode COUNT")
+    print("usage: gipc-codec-profile msgpack|msgpack-generated|json|json-foundation encode|decode COUNT")
     exit(2)
 }
 /// The two records, as the loop reads them.
@@ -48,6 +49,10 @@ case "msgpack": sink = try run(MessagePackCodec(), BenchRecord.sample, operation
 case "msgpack-generated":
     sink = try run(MessagePackCodec(), GeneratedBenchRecord.sample, operation: arguments[2], count: count)
 case "json": sink = try run(JSONCodec(), BenchRecord.sample, operation: arguments[2], count: count)
+case "json-foundation":
+    var codec = JSONCodec()
+    codec.foundationOnly = true
+    sink = try run(codec, BenchRecord.sample, operation: arguments[2], count: count)
 default:
     print("unknown codec \(arguments[1])")
     exit(3)
