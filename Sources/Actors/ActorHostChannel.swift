@@ -6,10 +6,8 @@ import GIPCKit
     import Darwin
 #endif
 
-/// A hosting child's connection to its parent: the parent's pipes, read without spinning.
-///
-/// A reader that finds its pipe empty keeps trying for a moment by default (``/GIPCTransport/PipeOptions/spinBeforeWaiting``);
-/// between the calls of an actor's parent that only burns the CPU that the parent and the calls need.
+/// A hosting child's connection to its parent: the parent's pipes, read with the spin of actor connections
+/// (``GIPCActorSystem/hostPipeSpin``) rather than the pipe default a child's reading end gets.
 struct ActorHostChannel: ActorChannel {
     let reader: FrameReader
     let writer: PipeWriter<ActorEnvelope>
@@ -24,7 +22,8 @@ struct ActorHostChannel: ActorChannel {
         }
         do {
             reader = try FrameReader(
-                adopting: duplicate, maxFrameBytes: pipe.reader.maxFrameBytes, spinBeforeWaiting: .zero)
+                adopting: duplicate, maxFrameBytes: pipe.reader.maxFrameBytes,
+                spinBeforeWaiting: GIPCActorSystem.hostPipeSpin)
         } catch {
             close(duplicate)
             throw GIPCError(.systemError, "cannot adopt the parent's pipe: \(error)", underlying: error)

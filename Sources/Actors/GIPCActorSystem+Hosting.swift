@@ -32,7 +32,8 @@ extension GIPCActorSystem {
         try checkRunning()
         let (mine, theirs): (DuplexPipe<ActorEnvelope, ActorEnvelope>, DuplexPipe<ActorEnvelope, ActorEnvelope>)
         do {
-            (mine, theirs) = try GIPC.duplexPipe(codec: codec ?? self.codec)
+            (mine, theirs) = try GIPC.duplexPipe(
+                codec: codec ?? self.codec, options: PipeOptions(spinBeforeWaiting: Self.hostPipeSpin))
         } catch {
             throw GIPCActorError(.transportFailure, "cannot make the child's pipes: \(error)", underlying: error)
         }

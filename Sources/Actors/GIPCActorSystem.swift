@@ -59,6 +59,18 @@ public final class GIPCActorSystem: DistributedActorSystem, Sendable {
 
     let state = Mutex(State())
 
+    /// How long the reader of a hosting child's pipes (in the parent and in the child) keeps reading an empty pipe
+    /// before it suspends: 250 microseconds where more than one CPU is online, else zero.
+    ///
+    /// A call's answer, and a caller's next call, mostly arrive within that time, and a reader that is still
+    /// reading takes them without the reactor's wake-up and a pool thread's resumption, each of which costs
+    /// about 100 microseconds on an idle virtual machine (its CPU has to be woken as well). The pipe default
+    /// (``/GIPCTransport/PipeOptions/defaultSpin``, 50 microseconds) is shorter than a call's round trip, so each
+    /// side would give up just before the other answers. Measured with `gipc bench --workload actor` (one caller):
+    /// p50 about 250 us with the default, 40–60 us with this. The price: up to this much CPU time per side each
+    /// time a connection falls idle.
+    static let hostPipeSpin: Duration = PipeOptions.defaultSpin == .zero ? .zero : .microseconds(250)
+
     /// Creates a system.
     /// - Parameters:
     ///   - codec: the codec of arguments, results and envelopes for the children it starts (default MessagePack).
